@@ -1,0 +1,138 @@
+import { CredentialsRequiredError, InvalidRequestError } from "./errors.js";
+import type { HeadersLike, QueryLike, RequestLike } from "./types.js";
+
+/** Where extraction may look besides the `Authorization` header. */
+export interface BearerExtractionOptions {
+  /** Accept `?access_token=` (RFC 6750 §2.3). Default: `false`. */
+  allowQueryToken?: boolean;
+  /** Accept `access_token` in a form-encoded body (RFC 6750 §2.2). Default: `false`. */
+  allowBodyToken?: boolean;
+}
+
+/** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const AUTHORIZATION = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: +(.*))?$/s;
+
+function isHeadersObject(value: unknown): value is { get(name: string): string | null } {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { get?: unknown }).get === "function"
+  );
+}
+
+/** Reads one header from any {@link HeadersLike}; `undefined` when absent. Arrays mean it came more than once. */
+export function readHeader(headers: HeadersLike, name: string): string | readonly string[] | undefined {
+  if (isHeadersObject(headers)) return headers.get(name) ?? undefined;
+  const record = headers as { readonly [name: string]: string | readonly string[] | undefined };
+  const direct = record[name];
+  if (direct !== undefined) return direct;
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(record)) {
+    if (key.toLowerCase() === lower) return record[key];
+  }
+  return undefined;
+}
+
+function readQueryParam(query: QueryLike | null | undefined, name: string): unknown[] {
+  if (!query || typeof query !== "object") return [];
+  if (query instanceof URLSearchParams) return query.getAll(name);
+  if (!Object.hasOwn(query, name)) return [];
+  const value = (query as Record<string, unknown>)[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isFormRequest(request: RequestLike): boolean {
+  const method = (request.method ?? "").toUpperCase();
+  if (method === "GET" || method === "HEAD") return false;
+  const type = readHeader(request.headers, "content-type");
+  return typeof type === "string" && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
+}
+
+/** Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops. */
+function countRawAuthorization(request: RequestLike): number {
+  const raw = (request as { rawHeaders?: unknown }).rawHeaders;
+  if (!Array.isArray(raw)) return 0;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (typeof raw[i] === "string" && (raw[i] as string).toLowerCase() === "authorization") count++;
+  }
+  return count;
+}
+
+/**
+ * Parses an `Authorization` header value. Returns the token for the Bearer scheme, `undefined` for
+ * other schemes (they are not bearer credentials), and throws `InvalidRequestError` when it is malformed.
+ */
+export function parseAuthorizationHeader(value: string): string | undefined {
+  const match = AUTHORIZATION.exec(value.trim());
+  if (!match) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  if (match[1]!.toLowerCase() !== "bearer") return undefined;
+  const credentials = (match[2] ?? "").trim();
+  if (credentials === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
+  if (!B64TOKEN.test(credentials)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  return credentials;
+}
+
+function tokenFromHeader(request: RequestLike): string | undefined {
+  const value = readHeader(request.headers, "authorization");
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") {
+    if (value.length === 0) return undefined;
+    if (value.length > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+    return tokenFromHeaderValue(value[0]!);
+  }
+  if (countRawAuthorization(request) > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  return tokenFromHeaderValue(value);
+}
+
+function tokenFromHeaderValue(value: string): string | undefined {
+  if (/^\s*bearer\s+\S+\s*,/i.test(value)) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  return parseAuthorizationHeader(value);
+}
+
+function tokenFromParameter(values: unknown[]): string {
+  if (values.length > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  const value = values[0];
+  if (typeof value !== "string") throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  if (value === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
+  if (!B64TOKEN.test(value)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  return value;
+}
+
+function toRequest(input: RequestLike | HeadersLike): RequestLike {
+  if (isHeadersObject(input)) return { headers: input };
+  const headers = (input as { headers?: unknown }).headers;
+  if (typeof headers === "object" && headers !== null) return input as RequestLike;
+  return { headers: input as HeadersLike };
+}
+
+/**
+ * Extracts the one bearer token a request carries (RFC 6750 §2).
+ *
+ * - No bearer credentials anywhere: `CredentialsRequiredError` (401, bare challenge). Other schemes,
+ *   such as `Basic`, are not bearer credentials.
+ * - Empty, malformed, duplicated, or present in more than one place: `InvalidRequestError` (400).
+ *
+ * A token in the query or body counts as a second token even when those places are not enabled.
+ */
+export function extractBearerToken(
+  input: RequestLike | HeadersLike,
+  options: BearerExtractionOptions = {},
+): string {
+  const request = toRequest(input);
+  const fromHeader = tokenFromHeader(request);
+  const queryValues = readQueryParam(request.query, "access_token");
+  const bodyValues =
+    request.body !== null && typeof request.body === "object" && !Array.isArray(request.body)
+      ? readQueryParam(request.body as Record<string, unknown>, "access_token")
+      : [];
+
+  const places =
+    (fromHeader !== undefined ? 1 : 0) + (queryValues.length > 0 ? 1 : 0) + (bodyValues.length > 0 ? 1 : 0);
+  if (places > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  if (fromHeader !== undefined) return fromHeader;
+  if (queryValues.length > 0 && options.allowQueryToken) return tokenFromParameter(queryValues);
+  if (bodyValues.length > 0 && options.allowBodyToken && isFormRequest(request))
+    return tokenFromParameter(bodyValues);
+  throw new CredentialsRequiredError();
+}

@@ -1,0 +1,112 @@
+import type { InvalidTokenCode } from "./errors.js";
+import { InvalidTokenError } from "./errors.js";
+import type { ResolvedVerifierOptions } from "./options.js";
+import type { JwtClaims, JwtHeader } from "./types.js";
+
+/** The subset of resolved options claim checks read. */
+export type ClaimCheckOptions = Pick<
+  ResolvedVerifierOptions,
+  | "issuers"
+  | "audiences"
+  | "clockToleranceSec"
+  | "maxTokenAgeSec"
+  | "tokenType"
+  | "requiredClaims"
+  | "scopeClaims"
+  | "allowedClientIds"
+>;
+
+const LENIENT_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
+const STRICT_TYPES = new Set(["at+jwt", "application/at+jwt"]);
+const RFC9068_CLAIMS = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] as const;
+const STRING_CLAIMS = ["iss", "sub", "jti", "client_id", "azp"] as const;
+
+const reject = (code: InvalidTokenCode): never => {
+  throw new InvalidTokenError(code);
+};
+
+/** A NumericDate (RFC 7519 §2): a finite, non-negative number within the safe-integer range. */
+function numericDate(claims: JwtClaims, name: "exp" | "nbf" | "iat"): number | undefined {
+  const value = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
+    return reject("ERR_TOKEN_CLAIM_INVALID");
+  }
+  return value;
+}
+
+/** Checks the `typ` header against the configured mode. */
+export function checkTokenType(header: Readonly<JwtHeader>, mode: ClaimCheckOptions["tokenType"]): void {
+  const typ = header.typ;
+  if (typ === undefined) {
+    if (mode === "strict") reject("ERR_TOKEN_TYPE");
+    return;
+  }
+  if (typeof typ !== "string") {
+    reject("ERR_TOKEN_TYPE");
+    return;
+  }
+  const allowed = mode === "strict" ? STRICT_TYPES : LENIENT_TYPES;
+  if (!allowed.has(typ.toLowerCase())) reject("ERR_TOKEN_TYPE");
+}
+
+/** True when `iss` is one of the configured issuers (exact, case-sensitive comparison). */
+export function isAllowedIssuer(iss: unknown, issuers: readonly string[]): iss is string {
+  return typeof iss === "string" && issuers.includes(iss);
+}
+
+/**
+ * Checks registered claims of a token whose signature has been verified. `nowSec` is the current
+ * time in seconds. Throws `InvalidTokenError` with the code of the first failed check.
+ */
+export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOptions, nowSec: number): void {
+  const tolerance = options.clockToleranceSec;
+
+  if (!isAllowedIssuer(claims.iss, options.issuers)) reject("ERR_TOKEN_ISSUER");
+  for (const name of STRING_CLAIMS) {
+    if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
+  }
+
+  const exp = numericDate(claims, "exp");
+  if (exp === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+  const nbf = numericDate(claims, "nbf");
+  const iat = numericDate(claims, "iat");
+
+  if (options.tokenType === "strict") {
+    for (const name of RFC9068_CLAIMS) if (claims[name] === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+  }
+  for (const name of options.requiredClaims)
+    if (claims[name] === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+
+  if (nowSec - tolerance >= (exp as number)) reject("ERR_TOKEN_EXPIRED");
+  if (nbf !== undefined && nowSec + tolerance < nbf) reject("ERR_TOKEN_NOT_YET_VALID");
+  if (iat !== undefined && nowSec + tolerance < iat) reject("ERR_TOKEN_ISSUED_IN_FUTURE");
+  if (options.maxTokenAgeSec !== null) {
+    if (iat === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+    if (nowSec - (iat as number) > options.maxTokenAgeSec + tolerance) reject("ERR_TOKEN_TOO_OLD");
+  }
+
+  if (options.audiences !== null) {
+    const aud = claims.aud;
+    const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : undefined;
+    if (list === undefined || list.length === 0) {
+      reject(aud === undefined ? "ERR_TOKEN_AUDIENCE" : "ERR_TOKEN_CLAIM_INVALID");
+    }
+    if (!(list as unknown[]).some((a) => typeof a === "string" && options.audiences!.includes(a))) {
+      reject("ERR_TOKEN_AUDIENCE");
+    }
+  }
+
+  for (const name of options.scopeClaims) {
+    const value = claims[name];
+    if (value === undefined) continue;
+    const ok =
+      typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+    if (!ok) reject("ERR_TOKEN_CLAIM_INVALID");
+  }
+
+  if (options.allowedClientIds !== null) {
+    const client = claims.client_id ?? claims.azp;
+    if (typeof client !== "string" || !options.allowedClientIds.has(client)) reject("ERR_TOKEN_CLIENT");
+  }
+}

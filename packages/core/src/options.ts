@@ -1,0 +1,242 @@
+import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
+import { DEFAULT_REALM } from "./errors.js";
+import type { FetchLike, JwksCache, JwksCacheOptions } from "./jwks-cache.js";
+import type { JwtClaims, JwtHeader } from "./types.js";
+
+/**
+ * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
+ * reject the token (401 `invalid_token`, `ERR_TOKEN_REJECTED`). May be async.
+ */
+export type ClaimValidator = (
+  claims: Readonly<JwtClaims>,
+  header: Readonly<JwtHeader>,
+) => boolean | undefined | void | Promise<boolean | undefined | void>;
+
+/** How the JOSE `typ` header is checked. */
+export type TokenTypeMode =
+  /** `at+jwt`, `application/at+jwt`, `JWT` or no `typ` at all. */
+  | "lenient"
+  /** RFC 9068: `typ` must be `at+jwt` (or `application/at+jwt`) and `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` must be present. */
+  | "strict";
+
+export interface VerifierOptions {
+  /** Accepted `iss` value(s), compared exactly. Required. */
+  issuer: string | readonly string[];
+  /**
+   * Accepted `aud` value(s); a token passes when any of its audiences is listed. Required: pass `null`
+   * explicitly to skip the audience check (only when another check binds tokens to this API).
+   */
+  audience: string | readonly string[] | null;
+  /**
+   * Where the signing keys are: one URL (single issuer) or a map from issuer to URL. Issuers without a
+   * URL are discovered from their RFC 8414 / OpenID Connect metadata. Must be `https:`, except on loopback.
+   * Default: discovered.
+   */
+  jwksUri?: string | URL | Readonly<Record<string, string | URL>>;
+  /** Accepted signature algorithms (asymmetric only). Default: RS256-512, PS256-512, ES256-512, EdDSA, Ed25519. */
+  algorithms?: readonly Algorithm[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default: `5`. */
+  clockToleranceSec?: number;
+  /** Rejects tokens whose `iat` is older than this many seconds (requires `iat`). Default: `null` (no limit). */
+  maxTokenAgeSec?: number | null;
+  /** `typ` header policy. Default: `"lenient"`. */
+  tokenType?: TokenTypeMode;
+  /** Claims that must be present besides `exp` (always required). Default: `[]`. */
+  requiredClaims?: readonly string[];
+  /** Claims scopes are read from, in order. `scope` is space-delimited; arrays are taken as they are. Default: `["scope", "scp"]`. */
+  scopeClaims?: readonly string[];
+  /** Accepted calling clients (`client_id`, else `azp`). Default: `null` (any client). */
+  allowedClientIds?: readonly string[] | null;
+  /** Custom checks, run in order after all built-in checks. Default: `[]`. */
+  validators?: readonly ClaimValidator[];
+  /** The `realm` of every `WWW-Authenticate` challenge. Default: `"api"`. */
+  realm?: string;
+  /** Largest accepted token, in bytes; larger tokens are rejected before any decoding. Default: `8192`. */
+  maxTokenBytes?: number;
+  /** Accept `?access_token=` (RFC 6750 §2.3). Default: `false`. */
+  allowQueryToken?: boolean;
+  /** Accept an `access_token` form-body parameter (RFC 6750 §2.2). Default: `false`. */
+  allowBodyToken?: boolean;
+  /** A JWKS cache to use (and share between verifiers). Default: a new cache built from `jwks`. */
+  jwksCache?: JwksCache;
+  /** Options for the verifier's own JWKS cache (ignored when `jwksCache` is given). Default: `{}`. */
+  jwks?: JwksCacheOptions;
+  /** `fetch` used for discovery (and for the JWKS unless `jwks.fetch` is set). Default: global `fetch`. */
+  fetch?: FetchLike;
+  /** Discovery request timeout, in milliseconds. Default: `5000`. */
+  discoveryTimeoutMs?: number;
+  /** Current time in milliseconds since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedVerifierOptions {
+  issuers: readonly string[];
+  audiences: readonly string[] | null;
+  jwksUris: ReadonlyMap<string, string>;
+  algorithms: readonly Algorithm[];
+  clockToleranceSec: number;
+  maxTokenAgeSec: number | null;
+  tokenType: TokenTypeMode;
+  requiredClaims: readonly string[];
+  scopeClaims: readonly string[];
+  allowedClientIds: ReadonlySet<string> | null;
+  validators: readonly ClaimValidator[];
+  realm: string;
+  maxTokenBytes: number;
+  allowQueryToken: boolean;
+  allowBodyToken: boolean;
+  clock: () => number;
+}
+
+const fail = (option: string, fix: string): never => {
+  throw new TypeError(`scopegate: invalid option \`${option}\`: ${fix}`);
+};
+
+function nonEmptyStrings(option: string, value: unknown, what: string): string[] {
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : null;
+  if (!list || list.length === 0)
+    return fail(option, `give ${what} as a non-empty string or a non-empty array of strings.`);
+  for (const item of list) {
+    if (typeof item !== "string" || item.length === 0 || item.trim() !== item) {
+      fail(
+        option,
+        `every entry must be a non-empty string without surrounding spaces; got ${JSON.stringify(item)}.`,
+      );
+    }
+  }
+  return list as string[];
+}
+
+function nonNegative(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    return fail(option, `expected a finite number >= 0; got ${String(value)}.`);
+  }
+  return value;
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
+
+/** True for `https:` URLs, and `http:` URLs on loopback (tests and local development). */
+export function isAcceptableFetchUrl(url: URL): boolean {
+  if (url.protocol === "https:") return true;
+  if (url.protocol !== "http:") return false;
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+}
+
+/** Parses and checks a URL option: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
+export function checkFetchUrl(option: string, value: unknown): string {
+  if (!(typeof value === "string" || value instanceof URL)) return fail(option, "expected a URL string.");
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return fail(option, `${JSON.stringify(String(value))} is not an absolute URL.`);
+  }
+  if (!isAcceptableFetchUrl(url))
+    fail(option, "keys must be fetched over https: (http: is allowed only on loopback).");
+  if (url.username || url.password || url.hash)
+    fail(option, "the URL must not carry credentials or a fragment.");
+  return url.href;
+}
+
+/** Validates options and applies defaults. Throws a `TypeError` naming the option and the fix. */
+export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
+  if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  if (options.issuer === undefined)
+    fail("issuer", "it is required: pass the authorization server's issuer identifier.");
+  const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
+
+  if (options.audience === undefined) {
+    fail(
+      "audience",
+      "it is required: pass this API's identifier, or `null` to explicitly skip the audience check.",
+    );
+  }
+  const audiences =
+    options.audience === null ? null : nonEmptyStrings("audience", options.audience, "the audience(s)");
+
+  const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : [...options.algorithms];
+  if (algorithms.length === 0) fail("algorithms", 'list at least one algorithm, e.g. ["RS256"].');
+  for (const alg of algorithms) {
+    if (typeof alg === "string" && alg.toLowerCase() === "none") {
+      fail("algorithms", "`none` is never accepted: unsigned tokens prove nothing. Remove it.");
+    }
+    if (typeof alg === "string" && /^HS/i.test(alg)) {
+      fail(
+        "algorithms",
+        `${alg} is a shared-secret algorithm and cannot be verified with a public JWKS. Use RS256, PS256, ES256 or EdDSA.`,
+      );
+    }
+    if (!isSupportedAlgorithm(alg)) fail("algorithms", `${JSON.stringify(alg)} is not supported.`);
+  }
+
+  const jwksUris = new Map<string, string>();
+  const raw = options.jwksUri;
+  if (typeof raw === "string" || raw instanceof URL) {
+    if (issuers.length !== 1) fail("jwksUri", "with several issuers, pass a map from issuer to JWKS URL.");
+    jwksUris.set(issuers[0]!, checkFetchUrl("jwksUri", raw));
+  } else if (raw !== undefined) {
+    if (typeof raw !== "object" || raw === null)
+      fail("jwksUri", "expected a URL or a map from issuer to URL.");
+    for (const [iss, uri] of Object.entries(raw)) {
+      if (!issuers.includes(iss))
+        fail("jwksUri", `${JSON.stringify(iss)} is not one of the configured issuers.`);
+      jwksUris.set(iss, checkFetchUrl(`jwksUri[${JSON.stringify(iss)}]`, uri));
+    }
+  }
+  for (const iss of issuers) {
+    if (!jwksUris.has(iss)) checkFetchUrl("issuer", iss);
+  }
+
+  const tokenType = options.tokenType ?? "lenient";
+  if (tokenType !== "lenient" && tokenType !== "strict") fail("tokenType", 'expected "lenient" or "strict".');
+
+  const maxTokenAgeSec =
+    options.maxTokenAgeSec === undefined || options.maxTokenAgeSec === null
+      ? null
+      : nonNegative("maxTokenAgeSec", options.maxTokenAgeSec, 0);
+
+  const maxTokenBytes = nonNegative("maxTokenBytes", options.maxTokenBytes, 8192);
+  if (maxTokenBytes < 64) fail("maxTokenBytes", "must be at least 64.");
+
+  const validators = options.validators ?? [];
+  if (!Array.isArray(validators) || validators.some((v) => typeof v !== "function")) {
+    fail("validators", "expected an array of functions.");
+  }
+
+  const realm = options.realm ?? DEFAULT_REALM;
+  if (typeof realm !== "string" || !/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(realm)) {
+    fail("realm", "expected non-empty printable ASCII without quotes or backslashes.");
+  }
+
+  if (options.clock !== undefined && typeof options.clock !== "function")
+    fail("clock", "expected a function returning milliseconds.");
+
+  return {
+    issuers,
+    audiences,
+    jwksUris,
+    algorithms,
+    clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
+    maxTokenAgeSec,
+    tokenType,
+    requiredClaims: options.requiredClaims
+      ? nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names")
+      : [],
+    scopeClaims: options.scopeClaims
+      ? nonEmptyStrings("scopeClaims", options.scopeClaims, "claim names")
+      : ["scope", "scp"],
+    allowedClientIds:
+      options.allowedClientIds === undefined || options.allowedClientIds === null
+        ? null
+        : new Set(nonEmptyStrings("allowedClientIds", options.allowedClientIds, "client identifiers")),
+    validators,
+    realm,
+    maxTokenBytes,
+    allowQueryToken: options.allowQueryToken === true,
+    allowBodyToken: options.allowBodyToken === true,
+    clock: options.clock ?? Date.now,
+  };
+}

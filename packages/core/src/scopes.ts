@@ -1,0 +1,81 @@
+import { DEFAULT_REALM, InsufficientScopeError } from "./errors.js";
+import type { JwtClaims } from "./types.js";
+
+/** Default claims scopes are read from. */
+export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ["scope", "scp"];
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
+
+function scopesOf(value: unknown): string[] {
+  if (typeof value === "string") return value.split(" ").filter((s) => SCOPE_TOKEN.test(s));
+  if (Array.isArray(value))
+    return value.filter((s): s is string => typeof s === "string" && SCOPE_TOKEN.test(s));
+  return [];
+}
+
+/**
+ * Reads the scopes a token grants from the listed claims: space-delimited strings (`scope`, and `scp`
+ * as Okta or Entra send it) or arrays of strings (`scp`, Auth0 `permissions`, Entra `roles`).
+ * Values that are neither, and entries that are not valid scope tokens, grant nothing.
+ */
+export function readScopes(
+  claims: Readonly<JwtClaims>,
+  claimNames: readonly string[] = DEFAULT_SCOPE_CLAIMS,
+): string[] {
+  const seen = new Set<string>();
+  for (const name of claimNames) {
+    if (!Object.hasOwn(claims, name)) continue;
+    for (const scope of scopesOf(claims[name])) seen.add(scope);
+  }
+  return [...seen];
+}
+
+/** A scope requirement: every listed scope, or at least one of them. */
+export type ScopeRequirement = { allOf: readonly string[] } | { anyOf: readonly string[] };
+
+export interface RequireScopesOptions {
+  /** Realm for the 403 challenge. Default: `"api"`. */
+  realm?: string;
+}
+
+/** Checks a requirement's shape at set-up time; throws a `TypeError` that names the problem. */
+export function checkScopeRequirement(requirement: ScopeRequirement): void {
+  const list =
+    "allOf" in requirement ? requirement.allOf : "anyOf" in requirement ? requirement.anyOf : undefined;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new TypeError(
+      "scopegate: a scope requirement needs { allOf: [...] } or { anyOf: [...] } with at least one scope.",
+    );
+  }
+  for (const scope of list) {
+    if (typeof scope !== "string" || !SCOPE_TOKEN.test(scope)) {
+      throw new TypeError(
+        `scopegate: ${JSON.stringify(scope)} is not a valid scope (RFC 6749 §3.3: no spaces, quotes or backslashes).`,
+      );
+    }
+  }
+}
+
+/** True when `granted` satisfies the requirement. Exact, case-sensitive matches only. */
+export function hasScopes(granted: readonly string[], requirement: ScopeRequirement): boolean {
+  if ("allOf" in requirement) return requirement.allOf.every((s) => granted.includes(s));
+  return requirement.anyOf.some((s) => granted.includes(s));
+}
+
+/**
+ * Throws `InsufficientScopeError` (403, `scope="…"` in the challenge) unless the token grants the
+ * required scopes.
+ */
+export function requireScopes(
+  token: { readonly scopes: readonly string[] },
+  requirement: ScopeRequirement,
+  options: RequireScopesOptions = {},
+): void {
+  if (hasScopes(token.scopes, requirement)) return;
+  const all = "allOf" in requirement;
+  throw new InsufficientScopeError({
+    requiredScopes: all ? requirement.allOf : requirement.anyOf,
+    match: all ? "all" : "any",
+    realm: options.realm ?? DEFAULT_REALM,
+  });
+}

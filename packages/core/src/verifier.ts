@@ -1,0 +1,141 @@
+import { type BearerExtractionOptions, extractBearerToken } from "./bearer.js";
+import { checkClaims, checkTokenType, isAllowedIssuer } from "./claims.js";
+import { createDiscovery, type Discovery } from "./discovery.js";
+import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
+import { createJwksCache, type JwksCache } from "./jwks-cache.js";
+import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
+import { readScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
+import { verifySignature } from "./signature.js";
+import { decodeToken } from "./token-format.js";
+import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./types.js";
+
+export interface Verifier {
+  /** Verifies a compact JWT. Resolves a {@link VerifiedToken}; rejects only with scopegate errors. */
+  verify(token: string): Promise<VerifiedToken>;
+  /** Extracts the bearer token from a request (or its headers) and verifies it. */
+  authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
+  /** Extracts the bearer token without verifying it. Throws scopegate errors. */
+  extract(request: RequestLike | HeadersLike): string;
+  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
+  /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
+  warm(): Promise<void>;
+  /** The validated options, with defaults applied. */
+  readonly options: Readonly<ResolvedVerifierOptions>;
+}
+
+/**
+ * Creates a verifier for bearer JWTs. Options are validated now: a missing `issuer` or `audience`,
+ * `none` or an HS* algorithm, or a non-https key URL throws a `TypeError` that says how to fix it.
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const resolved = resolveVerifierOptions(options);
+  const fetchImpl = options.fetch;
+  const jwksCache: JwksCache =
+    options.jwksCache ??
+    createJwksCache({
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...options.jwks,
+    });
+  const discovery: Discovery = createDiscovery({
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(options.discoveryTimeoutMs !== undefined ? { timeoutMs: options.discoveryTimeoutMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const extraction: BearerExtractionOptions = {
+    allowQueryToken: resolved.allowQueryToken,
+    allowBodyToken: resolved.allowBodyToken,
+  };
+  const realm = resolved.realm;
+
+  const jwksUriFor = (issuer: string): Promise<string> => {
+    const configured = resolved.jwksUris.get(issuer);
+    return configured !== undefined ? Promise.resolve(configured) : discovery.jwksUri(issuer);
+  };
+
+  async function verifyUnwrapped(token: string): Promise<VerifiedToken> {
+    const { header, claims } = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
+    checkTokenType(header, resolved.tokenType);
+    // Nothing is fetched for an issuer that is not configured.
+    if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
+    const issuer = claims.iss;
+    const key = await jwksCache.getKey(await jwksUriFor(issuer), { alg: header.alg, kid: header.kid });
+    await verifySignature(token, key);
+    checkClaims(claims, resolved, resolved.clock() / 1000);
+    for (const validator of resolved.validators) {
+      let accepted: unknown;
+      try {
+        accepted = await validator(claims, header);
+      } catch (cause) {
+        throw isBearerError(cause) ? cause : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause });
+      }
+      if (accepted === false) throw new InvalidTokenError("ERR_TOKEN_REJECTED");
+    }
+    return toVerifiedToken(token, header, claims, issuer, resolved.scopeClaims);
+  }
+
+  const verifier: Verifier = {
+    async verify(token) {
+      try {
+        return await verifyUnwrapped(token);
+      } catch (error) {
+        throw asBearerError(error, realm);
+      }
+    },
+    async authenticate(request) {
+      let token: string;
+      try {
+        token = extractBearerToken(request, extraction);
+      } catch (error) {
+        throw asBearerError(error, realm);
+      }
+      return verifier.verify(token);
+    },
+    extract(request) {
+      try {
+        return extractBearerToken(request, extraction);
+      } catch (error) {
+        throw asBearerError(error, realm);
+      }
+    },
+    requireScopes(token, requirement) {
+      requireScopes(token, requirement, { realm });
+    },
+    async warm() {
+      try {
+        await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
+      } catch (error) {
+        throw asBearerError(error, realm);
+      }
+    },
+    options: resolved,
+  };
+  return verifier;
+}
+
+/** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
+function asBearerError(error: unknown, realm: string): BearerError {
+  const bearer = isBearerError(error) ? error : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
+  return withRealm(bearer, realm);
+}
+
+function toVerifiedToken(
+  token: string,
+  header: JwtHeader,
+  claims: JwtClaims,
+  issuer: string,
+  scopeClaims: readonly string[],
+): VerifiedToken {
+  const clientId = typeof claims.client_id === "string" ? claims.client_id : claims.azp;
+  return Object.freeze({
+    token,
+    header: Object.freeze(header),
+    claims: Object.freeze(claims),
+    scopes: Object.freeze(readScopes(claims, scopeClaims)),
+    subject: claims.sub,
+    clientId,
+    issuer,
+    expiresAt: new Date((claims.exp as number) * 1000),
+  });
+}

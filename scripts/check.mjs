@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Runs every check the project has, in order, and ends with one plain summary line:
+//   checks: N passed, N failed
+// N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, build,
+// typecheck, package lint per package, packed-tarball import test) as one check.
+// Exits non-zero if anything failed. Used by `pnpm check` and therefore by .ci/run.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const results = [];
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+function step(name, command, args, options = {}) {
+  const started = Date.now();
+  process.stdout.write(`\n▶ ${name}: ${[command, ...args].join(" ")}\n`);
+  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env, ...options });
+  const ok = run.status === 0;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`${ok ? "✔" : "✘"} ${name} (${seconds}s)\n`);
+  results.push({ name, ok });
+  return ok;
+}
+
+const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? process.execPath : null;
+const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
+const pnpmCmd = pnpm ?? "pnpm";
+
+step("lint", bin("biome"), ["check", "."]);
+const built = step("build", pnpmCmd, pnpmArgs(["-r", "--filter", "./packages/*", "run", "build"]));
+step(
+  "typecheck",
+  pnpmCmd,
+  pnpmArgs(["-r", "--filter", "./packages/*", "--filter", "./examples/*", "run", "typecheck"]),
+);
+
+const report = join(root, ".vitest-results.json");
+rmSync(report, { force: true });
+step("vitest", bin("vitest"), [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+]);
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  passed += json.numPassedTests;
+  failed += json.numFailedTests;
+  // A test file that fails to load has no test results: count it as a failure.
+  for (const file of json.testResults ?? []) {
+    if (file.status === "failed" && (file.assertionResults ?? []).length === 0) failed += 1;
+  }
+} else {
+  failed += 1;
+}
+results.pop(); // the vitest step is represented by its test counts
+
+if (built) {
+  step("package lint and types", process.execPath, [join(root, "scripts", "package-lint.mjs")]);
+  step("packed-tarball import test", process.execPath, [join(root, "scripts", "pack-test.mjs")]);
+}
+
+for (const r of results) r.ok ? passed++ : failed++;
+const failedSteps = results.filter((r) => !r.ok).map((r) => r.name);
+if (failedSteps.length > 0) process.stdout.write(`\nfailed steps: ${failedSteps.join(", ")}\n`);
+process.stdout.write(`\nchecks: ${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Packs every publishable package as it would be published, installs the tarballs into a fresh
+// project outside the workspace, and imports each from an ESM file, a CJS file and a TypeScript
+// (module/moduleResolution NodeNext) file, as users would.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { publishablePackages, root } from "./packages.mjs";
+
+/** One export per package that proves the entry point loaded the real module. */
+const PROBES = {
+  "@scopegate/core": "createVerifier",
+  "@scopegate/express": "bearerAuth",
+  "@scopegate/koa": "bearerAuth",
+  "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/testing": "createTestAuthority",
+};
+
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, process.env.npm_execpath]
+    : ["pnpm"];
+const packDir = join(root, ".pack");
+rmSync(packDir, { recursive: true, force: true });
+mkdirSync(packDir);
+const packages = publishablePackages();
+const dependencies = {};
+const peers = {};
+for (const { path, manifest } of packages) {
+  execFileSync(pnpm[0], [...pnpm.slice(1), "pack", "--pack-destination", packDir], {
+    cwd: path,
+    stdio: "ignore",
+  });
+  Object.assign(peers, manifest.peerDependencies ?? {});
+}
+for (const file of readdirSync(packDir)) {
+  const pkg = packages.find(
+    ({ manifest }) => file === `${manifest.name.replace("@", "").replace("/", "-")}-${manifest.version}.tgz`,
+  );
+  if (pkg) dependencies[pkg.manifest.name] = `file:${join(packDir, file)}`;
+}
+for (const [name, range] of Object.entries(peers))
+  if (!name.startsWith("@scopegate/")) dependencies[name] ??= range;
+// Let npm pick one version per peer: take the newest major each range allows.
+for (const [name, range] of Object.entries(dependencies)) {
+  if (!range.startsWith("file:"))
+    dependencies[name] = range
+      .split("||")
+      .map((s) => s.trim())
+      .pop();
+}
+
+const project = mkdtempSync(join(tmpdir(), "scopegate-pack-"));
+const names = packages.map(({ manifest }) => manifest.name);
+writeFileSync(
+  join(project, "package.json"),
+  JSON.stringify({ name: "pack-test", private: true, dependencies }, null, 2),
+);
+writeFileSync(
+  join(project, "esm.mjs"),
+  names
+    .map(
+      (n, i) =>
+        `import * as m${i} from "${n}";\nif (typeof m${i}.${PROBES[n] ?? "default"} === "undefined") throw new Error("${n}: ESM import lacks ${PROBES[n]}");`,
+    )
+    .join("\n") + '\nconsole.log("ESM imports ok");\n',
+);
+writeFileSync(
+  join(project, "cjs.cjs"),
+  names
+    .map(
+      (n) =>
+        `if (typeof require("${n}").${PROBES[n] ?? "default"} === "undefined") throw new Error("${n}: CJS require lacks ${PROBES[n]}");`,
+    )
+    .join("\n") + '\nconsole.log("CJS requires ok");\n',
+);
+writeFileSync(
+  join(project, "index.mts"),
+  names
+    .map((n, i) => `import { ${PROBES[n]} as p${i} } from "${n}";\nexport const probe${i}: unknown = p${i};`)
+    .join("\n") + "\n",
+);
+writeFileSync(
+  join(project, "tsconfig.json"),
+  JSON.stringify({
+    compilerOptions: {
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      target: "ES2022",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ["node"],
+    },
+    files: ["index.mts"],
+  }),
+);
+try {
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts"], {
+    cwd: project,
+    stdio: "inherit",
+  });
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      "--no-save",
+      `typescript@${readVersion("typescript")}`,
+      `@types/node@^20.19.0`,
+    ],
+    { cwd: project, stdio: "inherit" },
+  );
+  execFileSync(process.execPath, ["esm.mjs"], { cwd: project, stdio: "inherit" });
+  execFileSync(process.execPath, ["cjs.cjs"], { cwd: project, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+    { cwd: project, stdio: "inherit" },
+  );
+  console.log("TypeScript NodeNext import ok");
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
+
+function readVersion(name) {
+  return JSON.parse(
+    execFileSync(process.execPath, ["-p", `JSON.stringify(require("${name}/package.json"))`], { cwd: root }),
+  ).version;
+}
