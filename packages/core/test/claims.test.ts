@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import type { ClaimCheckOptions } from "../src/claims.js";
+import { checkClaims, checkTokenType, isBearerError, type JwtClaims } from "../src/index.js";
+
+const NOW = 1_800_000_000;
+const base: ClaimCheckOptions = {
+  issuers: ["https://issuer.example.com/"],
+  audiences: ["https://api.example.com"],
+  clockToleranceSec: 5,
+  maxTokenAgeSec: null,
+  tokenType: "lenient",
+  requiredClaims: [],
+  scopeClaims: ["scope", "scp"],
+  allowedClientIds: null,
+};
+const good: JwtClaims = {
+  iss: "https://issuer.example.com/",
+  aud: "https://api.example.com",
+  sub: "task-service",
+  client_id: "task-service",
+  iat: NOW - 10,
+  exp: NOW + 300,
+  jti: "j1",
+};
+
+function codeOf(claims: JwtClaims, options: Partial<ClaimCheckOptions> = {}, now = NOW): string | undefined {
+  try {
+    checkClaims(claims, { ...base, ...options }, now);
+  } catch (error) {
+    if (!isBearerError(error)) throw error;
+    expect(error.status).toBe(401);
+    expect(error.error).toBe("invalid_token");
+    return error.code;
+  }
+  return undefined;
+}
+
+describe("checkClaims", () => {
+  it("accepts a token whose claims all pass", () => {
+    expect(codeOf(good)).toBeUndefined();
+  });
+
+  it("requires exp", () => {
+    const { exp: _exp, ...rest } = good;
+    expect(codeOf(rest)).toBe("ERR_TOKEN_CLAIM_MISSING");
+  });
+
+  it("rejects an expired token, honouring the clock tolerance", () => {
+    expect(codeOf({ ...good, exp: NOW - 6 })).toBe("ERR_TOKEN_EXPIRED");
+    expect(codeOf({ ...good, exp: NOW - 5 })).toBe("ERR_TOKEN_EXPIRED");
+    expect(codeOf({ ...good, exp: NOW - 4 })).toBeUndefined();
+    expect(codeOf({ ...good, exp: NOW - 4 }, { clockToleranceSec: 0 })).toBe("ERR_TOKEN_EXPIRED");
+  });
+
+  it("rejects a token not yet valid (nbf) beyond the tolerance", () => {
+    expect(codeOf({ ...good, nbf: NOW + 6 })).toBe("ERR_TOKEN_NOT_YET_VALID");
+    expect(codeOf({ ...good, nbf: NOW + 5 })).toBeUndefined();
+  });
+
+  it("rejects a token issued in the future (iat) beyond the tolerance", () => {
+    expect(codeOf({ ...good, iat: NOW + 60 })).toBe("ERR_TOKEN_ISSUED_IN_FUTURE");
+  });
+
+  it("enforces maxTokenAgeSec and then requires iat", () => {
+    expect(codeOf({ ...good, iat: NOW - 100 }, { maxTokenAgeSec: 60 })).toBe("ERR_TOKEN_TOO_OLD");
+    expect(codeOf({ ...good, iat: NOW - 30 }, { maxTokenAgeSec: 60 })).toBeUndefined();
+    const { iat: _iat, ...noIat } = good;
+    expect(codeOf(noIat, { maxTokenAgeSec: 60 })).toBe("ERR_TOKEN_CLAIM_MISSING");
+  });
+
+  it.each([
+    ["a string", "1800000300"],
+    ["a negative number", -1],
+    ["a number beyond the safe-integer range", 2 ** 60],
+    ["an object", { n: 1 }],
+  ])("rejects exp given as %s", (_title, exp) => {
+    expect(codeOf({ ...good, exp: exp as number })).toBe("ERR_TOKEN_CLAIM_INVALID");
+  });
+
+  it("accepts fractional NumericDates", () => {
+    expect(codeOf({ ...good, exp: NOW + 0.5 + 300 })).toBeUndefined();
+  });
+
+  it("compares iss exactly: no trailing-slash or case folding", () => {
+    expect(codeOf({ ...good, iss: "https://issuer.example.com" })).toBe("ERR_TOKEN_ISSUER");
+    expect(codeOf({ ...good, iss: "https://ISSUER.example.com/" })).toBe("ERR_TOKEN_ISSUER");
+    expect(codeOf({ ...good, iss: undefined })).toBe("ERR_TOKEN_ISSUER");
+  });
+
+  it("accepts any one listed audience and nothing that merely contains ours", () => {
+    expect(codeOf({ ...good, aud: ["other", "https://api.example.com"] })).toBeUndefined();
+    expect(codeOf({ ...good, aud: "https://api.example.com/extra" })).toBe("ERR_TOKEN_AUDIENCE");
+    expect(codeOf({ ...good, aud: "https://api.example" })).toBe("ERR_TOKEN_AUDIENCE");
+    expect(codeOf({ ...good, aud: undefined })).toBe("ERR_TOKEN_AUDIENCE");
+    expect(codeOf({ ...good, aud: [] })).toBe("ERR_TOKEN_CLAIM_INVALID");
+    expect(codeOf({ ...good, aud: undefined }, { audiences: null })).toBeUndefined();
+  });
+
+  it("rejects registered string claims of the wrong type", () => {
+    expect(codeOf({ ...good, sub: 42 as unknown as string })).toBe("ERR_TOKEN_CLAIM_INVALID");
+    expect(codeOf({ ...good, client_id: ["a"] as unknown as string })).toBe("ERR_TOKEN_CLAIM_INVALID");
+  });
+
+  it("rejects scope claims that are neither strings nor arrays of strings", () => {
+    expect(codeOf({ ...good, scope: { a: 1 } as unknown as string })).toBe("ERR_TOKEN_CLAIM_INVALID");
+    expect(codeOf({ ...good, scp: ["a", 1] as unknown as string[] })).toBe("ERR_TOKEN_CLAIM_INVALID");
+    expect(codeOf({ ...good, scope: "a,b" })).toBeUndefined();
+  });
+
+  it("requires RFC 9068 claims in strict mode", () => {
+    const { jti: _jti, ...noJti } = good;
+    expect(codeOf(noJti, { tokenType: "strict" })).toBe("ERR_TOKEN_CLAIM_MISSING");
+    expect(codeOf(good, { tokenType: "strict" })).toBeUndefined();
+  });
+
+  it("requires configured claims", () => {
+    expect(codeOf(good, { requiredClaims: ["tenant"] })).toBe("ERR_TOKEN_CLAIM_MISSING");
+  });
+
+  it("enforces the allowed calling clients from client_id, else azp", () => {
+    const allowed = new Set(["task-service"]);
+    expect(codeOf(good, { allowedClientIds: allowed })).toBeUndefined();
+    expect(codeOf({ ...good, client_id: "other" }, { allowedClientIds: allowed })).toBe("ERR_TOKEN_CLIENT");
+    const { client_id: _c, ...noClient } = good;
+    expect(codeOf({ ...noClient, azp: "task-service" }, { allowedClientIds: allowed })).toBeUndefined();
+    expect(codeOf(noClient, { allowedClientIds: allowed })).toBe("ERR_TOKEN_CLIENT");
+  });
+});
+
+describe("checkTokenType", () => {
+  const typeCode = (typ: unknown, mode: "lenient" | "strict") => {
+    try {
+      checkTokenType({ alg: "RS256", ...(typ === undefined ? {} : { typ: typ as string }) }, mode);
+    } catch (error) {
+      if (!isBearerError(error)) throw error;
+      return error.code;
+    }
+    return undefined;
+  };
+
+  it("accepts at+jwt, application/at+jwt, JWT or no typ in lenient mode", () => {
+    for (const typ of ["at+jwt", "application/at+jwt", "JWT", "jwt", "AT+JWT", undefined]) {
+      expect(typeCode(typ, "lenient")).toBeUndefined();
+    }
+    expect(typeCode("id+jwt", "lenient")).toBe("ERR_TOKEN_TYPE");
+    expect(typeCode("JWE", "lenient")).toBe("ERR_TOKEN_TYPE");
+  });
+
+  it("accepts only at+jwt in strict RFC 9068 mode", () => {
+    expect(typeCode("at+jwt", "strict")).toBeUndefined();
+    expect(typeCode("application/at+jwt", "strict")).toBeUndefined();
+    expect(typeCode("JWT", "strict")).toBe("ERR_TOKEN_TYPE");
+    expect(typeCode(undefined, "strict")).toBe("ERR_TOKEN_TYPE");
+  });
+});
