@@ -1,31 +1,206 @@
-// PLACEHOLDER — being replaced by the full implementation (RFC 8414 + OIDC, issuer mix-up defence,
-// caching, timeouts, size bounds). The public interface below is fixed.
-import { JwksUnavailableError } from "./errors.js";
-import type { FetchLike } from "./jwks-cache.js";
+import { LRUCache } from "lru-cache";
+import { InvalidTokenError, isBearerError, JwksUnavailableError } from "./errors.js";
+import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
+import { checkCount, checkFunction, checkMs, emitSafely, invalidOption } from "./option-checks.js";
+import { isAcceptableFetchUrl } from "./options.js";
+import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
+
+/** What discovery reports through `onEvent`. */
+export type DiscoveryEvent =
+  | { type: "discovery_succeeded"; issuer: string; metadataUrl: string; jwksUri: string }
+  | {
+      type: "discovery_failed";
+      issuer: string;
+      error: RemoteFetchError;
+      /** True when a previously discovered `jwks_uri` keeps being used. */
+      servingCachedMetadata: boolean;
+    };
 
 export interface DiscoveryOptions {
+  /** Performs the HTTP requests: plug a proxy agent or a test double here. Default: the global `fetch`. */
   fetch?: FetchLike;
+  /** Budget for one metadata request: connection, redirects and body. Default: `5_000`. */
   timeoutMs?: number;
+  /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
+  /**
+   * Discovered metadata is refetched in the background once older than this; the known `jwks_uri`
+   * keeps being used meanwhile, and if the refetch fails. Default: `3_600_000` (1 hour).
+   */
+  cacheMaxAgeMs?: number;
+  /** After a failed discovery, no new attempt for that issuer for this long. Default: `5_000`. */
+  failureBackoffMs?: number;
+  /** Largest metadata body, in bytes, enforced while it streams in. Default: `524_288` (512 KiB). */
+  maxResponseBytes?: number;
+  /** Redirects followed (each to `https:`, or loopback `http:`). Default: `3`. */
+  maxRedirects?: number;
+  /**
+   * The only issuers discovery may fetch metadata for; any other is refused (`ERR_TOKEN_ISSUER`)
+   * without a request. Default: `null` (the caller has already checked the issuer).
+   */
+  issuers?: readonly string[] | null;
+  /** Receives discovery successes and failures. What it throws or rejects is ignored. Default: none. */
+  onEvent?: (event: DiscoveryEvent) => void;
 }
 
 export interface Discovery {
-  /** The `jwks_uri` of `issuer`'s metadata. Throws `JwksUnavailableError` when it cannot be had. */
+  /**
+   * The `jwks_uri` of `issuer`'s metadata. Throws `JwksUnavailableError` when it cannot be had, and
+   * `InvalidTokenError` (`ERR_TOKEN_ISSUER`) for an issuer outside the `issuers` option.
+   */
   jwksUri(issuer: string): Promise<string>;
 }
 
+interface IssuerState {
+  readonly limiter: RefetchLimiter;
+  jwksUri: string | undefined;
+  fetchedAt: number;
+  inFlight: Promise<void> | undefined;
+  lastError: RemoteFetchError | undefined;
+}
+
+/** Issuers tracked at once when no `issuers` list bounds them. */
+const MAX_ISSUERS = 100;
+
+/**
+ * Finds an issuer's `jwks_uri`: RFC 8414 metadata (`/.well-known/oauth-authorization-server`,
+ * inserted before the issuer's path), then OpenID Connect (`{issuer}/.well-known/openid-configuration`).
+ * Metadata whose `issuer` is not exactly the configured one is never used (mix-up defence). Results
+ * are cached; one request per issuer at a time; failures are retried no sooner than `failureBackoffMs`.
+ */
 export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  if (typeof options !== "object" || options === null) invalidOption("discovery", "pass an options object.");
+  const doFetch = checkFunction("fetch", options.fetch) ?? globalFetch;
+  const clock = checkFunction("clock", options.clock) ?? Date.now;
+  const timeoutMs = checkMs("timeoutMs", options.timeoutMs, 5_000, 1);
+  const cacheMaxAgeMs = checkMs("cacheMaxAgeMs", options.cacheMaxAgeMs, 3_600_000, 1);
+  const failureBackoffMs = checkMs("failureBackoffMs", options.failureBackoffMs, 5_000);
+  const maxResponseBytes = checkCount("maxResponseBytes", options.maxResponseBytes, 524_288, 1);
+  const maxRedirects = checkCount("maxRedirects", options.maxRedirects, 3, 0);
+  const onEvent = checkFunction("onEvent", options.onEvent);
+  let allowed: ReadonlySet<string> | null = null;
+  if (options.issuers !== undefined && options.issuers !== null) {
+    if (!Array.isArray(options.issuers) || options.issuers.some((i) => typeof i !== "string")) {
+      invalidOption("issuers", "expected an array of issuer identifiers, or null.");
+    }
+    allowed = new Set(options.issuers);
+  }
+  const states = new LRUCache<string, IssuerState>({ max: Math.max(MAX_ISSUERS, allowed?.size ?? 0) });
+  const emit = (event: DiscoveryEvent) => emitSafely(onEvent, event);
+
+  function load(issuer: string, state: IssuerState): Promise<void> {
+    if (state.inFlight !== undefined) return state.inFlight;
+    if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
+    const run = discover(issuer, state);
+    state.inFlight = run;
+    void run.then(() => {
+      if (state.inFlight === run) state.inFlight = undefined;
+    });
+    return run;
+  }
+
+  async function discover(issuer: string, state: IssuerState): Promise<void> {
+    let firstError: RemoteFetchError | undefined;
+    for (const metadataUrl of metadataUrls(issuer)) {
+      try {
+        const { body } = await fetchJson(metadataUrl, {
+          fetch: doFetch,
+          timeoutMs,
+          maxResponseBytes,
+          maxRedirects,
+          accept: "application/json",
+        });
+        const jwksUri = readMetadata(body, issuer, metadataUrl);
+        state.jwksUri = jwksUri;
+        state.fetchedAt = clock();
+        state.lastError = undefined;
+        state.limiter.recordSuccess();
+        emit({ type: "discovery_succeeded", issuer, metadataUrl, jwksUri });
+        return;
+      } catch (cause) {
+        const error =
+          cause instanceof RemoteFetchError
+            ? cause
+            : new RemoteFetchError("ERR_FETCH_NETWORK", metadataUrl, { cause });
+        // Keep the most telling failure: a 404 from the first location only says "try the next one".
+        if (firstError === undefined || (firstError.status === 404 && error.status !== 404))
+          firstError = error;
+      }
+    }
+    const error = firstError ?? new RemoteFetchError("ERR_METADATA_INVALID", issuer);
+    state.lastError = error;
+    state.limiter.recordFailure(clock());
+    emit({ type: "discovery_failed", issuer, error, servingCachedMetadata: state.jwksUri !== undefined });
+  }
+
+  async function jwksUri(issuer: string): Promise<string> {
+    if (typeof issuer !== "string" || (allowed !== null && !allowed.has(issuer))) {
+      throw new InvalidTokenError("ERR_TOKEN_ISSUER");
+    }
+    let state = states.get(issuer);
+    if (state === undefined) {
+      state = {
+        limiter: createRefetchLimiter({ cooldownMs: 0, failureBackoffMs }),
+        jwksUri: undefined,
+        fetchedAt: 0,
+        inFlight: undefined,
+        lastError: undefined,
+      };
+      states.set(issuer, state);
+    }
+    if (state.jwksUri !== undefined) {
+      if (clock() - state.fetchedAt >= cacheMaxAgeMs && state.inFlight === undefined)
+        void load(issuer, state);
+      return state.jwksUri;
+    }
+    await load(issuer, state);
+    if (state.jwksUri !== undefined) return state.jwksUri;
+    const waitMs = state.limiter.backoffRemainingMs(clock());
+    throw new JwksUnavailableError({ cause: state.lastError, retryAfterSec: Math.max(1, waitMs / 1000) });
+  }
+
   return {
     async jwksUri(issuer) {
       try {
-        const res = await doFetch(`${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`);
-        const meta = (await res.json()) as { issuer: string; jwks_uri: string };
-        if (meta.issuer !== issuer) throw new Error("issuer mismatch");
-        return meta.jwks_uri;
-      } catch (cause) {
-        throw new JwksUnavailableError({ cause });
+        return await jwksUri(issuer);
+      } catch (error) {
+        throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
       }
     },
   };
+}
+
+/**
+ * Where `issuer`'s metadata may be, in order: RFC 8414 §3.1 (well-known segment inserted between the
+ * host and the issuer's path, terminating "/" removed), then OpenID Connect Discovery §4 (appended).
+ */
+export function metadataUrls(issuer: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return [];
+  }
+  if (url.search || url.hash || url.username || url.password) return [];
+  const path = url.pathname.replace(/\/+$/, "");
+  return [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${url.origin}${path}/.well-known/openid-configuration`,
+  ];
+}
+
+/** Checks metadata: exactly our issuer (mix-up defence), and a usable `jwks_uri`. Returns the latter. */
+function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, metadataUrl: string): string {
+  if (body.issuer !== issuer) throw new RemoteFetchError("ERR_METADATA_ISSUER_MISMATCH", metadataUrl);
+  const raw = body.jwks_uri;
+  let url: URL | undefined;
+  try {
+    url = typeof raw === "string" ? new URL(raw) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !isAcceptableFetchUrl(url) || url.username || url.password || url.hash) {
+    throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
+  }
+  return url.href;
 }

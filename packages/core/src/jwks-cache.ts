@@ -1,13 +1,23 @@
-import { type CryptoKey, importJWK } from "jose";
-import type { Algorithm } from "./algorithms.js";
-import { InvalidTokenError, JwksUnavailableError } from "./errors.js";
+import { type CryptoKey, importJWK, type JWK } from "jose";
+import { LRUCache } from "lru-cache";
+import { type Algorithm, isSupportedAlgorithm } from "./algorithms.js";
+import { InvalidTokenError, isBearerError, JwksUnavailableError } from "./errors.js";
+import { fetchJson, RemoteFetchError } from "./fetch-json.js";
+import {
+  type JwksCacheEvent,
+  type JwksCacheOptions,
+  type JwksFetchReason,
+  type ResolvedJwksCacheOptions,
+  resolveJwksCacheOptions,
+} from "./jwks-cache-options.js";
+import { parseJwks } from "./jwks-parse.js";
+import type { JwksRecord } from "./jwks-store.js";
 import { type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
+import { emitSafely } from "./option-checks.js";
+import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
-// PLACEHOLDER — being replaced by the full resilient implementation (single flight, SWR, cooldown,
-// stale-if-error, timeouts, size bounds). The public interface below is fixed.
-
-/** A `fetch`-compatible function. Default: the global `fetch`. */
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type { FetchLike } from "./fetch-json.js";
+export type { JwksCacheEvent, JwksCacheOptions, JwksFetchReason } from "./jwks-cache-options.js";
 
 /** A key ready to verify signatures. */
 export interface SigningKey {
@@ -22,43 +32,231 @@ export interface JwksCache {
   /**
    * Resolves the key a token needs from the JWKS at `jwksUri`. Throws `InvalidTokenError`
    * (`ERR_TOKEN_KEY_NOT_FOUND`) when no key matches, `JwksUnavailableError` when no keys can be had.
+   * With usable keys cached it never waits on the network (except to look for an unknown `kid`).
    */
   getKey(jwksUri: string, selector: KeySelector): Promise<SigningKey>;
-  /** Fetches the JWKS now (start-up warm-up). Rejects with `JwksUnavailableError` on failure. */
+  /**
+   * Fetches the JWKS now unless fresh keys are cached (start-up warm-up). Rejects with
+   * `JwksUnavailableError` when the fetch fails.
+   */
   warm(jwksUri: string): Promise<void>;
 }
 
-export interface JwksCacheOptions {
-  fetch?: FetchLike;
+/** Per-JWKS runtime state: the in-flight fetch, the limiter, and keys imported from the current set. */
+interface JwksState {
+  readonly uri: string;
+  readonly limiter: RefetchLimiter;
+  inFlight: Promise<void> | undefined;
+  lastError: RemoteFetchError | undefined;
+  staleReported: boolean;
+  /** The record `imported` belongs to; a different record from the store resets it. */
+  record: JwksRecord | undefined;
+  /** Keys already selected and imported, by alg and kid; `null` marks a key that failed to import. */
+  imported: Map<string, Promise<SigningKey | null>>;
 }
 
+/**
+ * Creates a JWKS cache: one in-flight fetch per JWKS, fresh for `cacheMaxAgeMs` then refreshed in
+ * the background (stale-while-revalidate), unknown key ids refetched at most once per `cooldownMs`,
+ * cached keys kept through outages up to `maxStaleMs` (stale-if-error), failed fetches retried no
+ * sooner than `failureBackoffMs`. Share one cache between verifiers by passing it as `jwksCache`.
+ */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const sets = new Map<string, PublicJwk[]>();
-  const load = async (uri: string): Promise<PublicJwk[]> => {
-    try {
-      const res = await doFetch(uri, { signal: AbortSignal.timeout(5000) });
-      const json = (await res.json()) as { keys: PublicJwk[] };
-      sets.set(uri, json.keys);
-      return json.keys;
-    } catch (cause) {
-      throw new JwksUnavailableError({ cause });
+  const config: ResolvedJwksCacheOptions = resolveJwksCacheOptions(options);
+  const { clock, store } = config;
+  const states = new LRUCache<string, JwksState>({ max: config.maxJwksUris });
+  const emit = (event: JwksCacheEvent) => emitSafely(config.onEvent, event);
+
+  function stateOf(uri: string): JwksState {
+    let state = states.get(uri);
+    if (state === undefined) {
+      state = {
+        uri,
+        limiter: createRefetchLimiter(config),
+        inFlight: undefined,
+        lastError: undefined,
+        staleReported: false,
+        record: undefined,
+        imported: new Map(),
+      };
+      states.set(uri, state);
     }
-  };
-  return {
-    async getKey(uri, selector) {
-      let keys = sets.get(uri) ?? (await load(uri));
-      let jwk = selectKey(keys, selector);
-      if (!jwk) {
-        keys = await load(uri);
-        jwk = selectKey(keys, selector);
+    return state;
+  }
+
+  /** The cached record when it may still be used (younger than `maxStaleMs`). */
+  function usable(state: JwksState, now: number): JwksRecord | undefined {
+    const record = store.get(state.uri);
+    return record !== undefined && now - record.fetchedAt < config.maxStaleMs ? record : undefined;
+  }
+
+  /** Starts (or joins) the fetch of `state`'s JWKS. The promise never rejects; outcomes land in state. */
+  function load(state: JwksState, reason: JwksFetchReason): Promise<void> {
+    if (state.inFlight !== undefined) return state.inFlight;
+    if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
+    const run = fetchAndStore(state, reason);
+    state.inFlight = run;
+    void run.then(() => {
+      if (state.inFlight === run) state.inFlight = undefined;
+    });
+    return run;
+  }
+
+  async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<void> {
+    try {
+      const { url, body } = await fetchJson(state.uri, {
+        fetch: config.fetch,
+        timeoutMs: config.timeoutMs,
+        maxResponseBytes: config.maxResponseBytes,
+        maxRedirects: config.maxRedirects,
+        accept: "application/jwk-set+json, application/json",
+      });
+      const parsed = parseJwks(body, url, config.maxKeys);
+      const previous = store.get(state.uri);
+      store.set(state.uri, { keys: parsed.keys, fetchedAt: clock() });
+      state.limiter.recordSuccess();
+      state.lastError = undefined;
+      state.staleReported = false;
+      const before = keyIds(previous?.keys ?? []);
+      const after = keyIds(parsed.keys);
+      emit({
+        type: "fetch_succeeded",
+        jwksUri: state.uri,
+        reason,
+        keyCount: parsed.keys.length,
+        skippedCount: parsed.skipped,
+        addedKeyIds: [...after].filter((kid) => !before.has(kid)),
+        removedKeyIds: [...before].filter((kid) => !after.has(kid)),
+      });
+    } catch (cause) {
+      const error =
+        cause instanceof RemoteFetchError
+          ? cause
+          : new RemoteFetchError("ERR_FETCH_NETWORK", state.uri, { cause });
+      const now = clock();
+      state.limiter.recordFailure(now);
+      state.lastError = error;
+      state.staleReported = false;
+      emit({
+        type: "fetch_failed",
+        jwksUri: state.uri,
+        reason,
+        error,
+        servingCachedKeys: usable(state, now) !== undefined,
+        retryInMs: config.failureBackoffMs,
+      });
+    }
+  }
+
+  function unavailable(state: JwksState): JwksUnavailableError {
+    const waitMs = state.limiter.backoffRemainingMs(clock());
+    return new JwksUnavailableError({ cause: state.lastError, retryAfterSec: Math.max(1, waitMs / 1000) });
+  }
+
+  /** The key for `selector` in `record`, imported once per (key, alg); `undefined` when none matches. */
+  function lookup(
+    state: JwksState,
+    record: JwksRecord,
+    selector: KeySelector,
+  ): Promise<SigningKey | null> | undefined {
+    if (state.record !== record) {
+      state.record = record;
+      state.imported = new Map();
+    }
+    const memo = selector.kid === undefined ? selector.alg : `${selector.alg}\u0000${selector.kid}`;
+    let key = state.imported.get(memo);
+    if (key === undefined) {
+      const jwk = selectKey(record.keys, selector);
+      if (jwk === undefined) return undefined; // unknown ids are never remembered: the map stays bounded
+      key = importKey(jwk, selector.alg);
+      state.imported.set(memo, key);
+    }
+    return key;
+  }
+
+  async function resolve(state: JwksState, selector: KeySelector): Promise<SigningKey> {
+    const now = clock();
+    let record = usable(state, now);
+    if (record === undefined) {
+      // Nothing usable cached: this request has to wait for the (shared) fetch.
+      await load(state, "initial");
+      record = usable(state, clock());
+      if (record === undefined) throw unavailable(state);
+      // Just fetched: an id missing now is not refetched for.
+      return found(await lookup(state, record, selector));
+    }
+    const ageMs = now - record.fetchedAt;
+    if (ageMs >= config.cacheMaxAgeMs) {
+      if (state.inFlight === undefined) void load(state, "refresh");
+      if (state.limiter.failing && !state.staleReported) {
+        state.staleReported = true;
+        emit({ type: "stale_served", jwksUri: state.uri, ageMs });
       }
-      if (!jwk) throw new InvalidTokenError("ERR_TOKEN_KEY_NOT_FOUND");
-      const key = (await importJWK(jwk as Parameters<typeof importJWK>[0], selector.alg)) as CryptoKey;
-      return { jwk, kid: jwk.kid, alg: selector.alg, key };
+    }
+    const hit = lookup(state, record, selector);
+    if (hit !== undefined) return found(await hit);
+
+    // Unknown key id: join a fetch under way, or refetch if the cooldown allows.
+    if (state.inFlight !== undefined) await state.inFlight;
+    else if (state.limiter.tryUnknownKid(now)) await load(state, "unknown_kid");
+    record = usable(state, clock());
+    const retry = record === undefined ? undefined : lookup(state, record, selector);
+    if (retry !== undefined) return found(await retry);
+    // Keys we could not refresh cannot prove the key does not exist: that is an outage, not a bad token.
+    if (record === undefined || state.limiter.failing) throw unavailable(state);
+    throw new InvalidTokenError("ERR_TOKEN_KEY_NOT_FOUND");
+  }
+
+  return {
+    async getKey(jwksUri, selector) {
+      if (
+        !isSupportedAlgorithm(selector?.alg) ||
+        !(selector.kid === undefined || typeof selector.kid === "string")
+      ) {
+        throw new InvalidTokenError("ERR_TOKEN_KEY_NOT_FOUND");
+      }
+      try {
+        return await resolve(stateOf(jwksUri), selector);
+      } catch (error) {
+        // A throwing custom store or clock is a server-side problem: 503, never a bare error.
+        throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
+      }
     },
-    async warm(uri) {
-      await load(uri);
+    async warm(jwksUri) {
+      try {
+        const state = stateOf(jwksUri);
+        const record = usable(state, clock());
+        if (record !== undefined && clock() - record.fetchedAt < config.cacheMaxAgeMs) return;
+        await load(state, "warm");
+        if (state.limiter.failing) throw unavailable(state);
+      } catch (error) {
+        throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
+      }
     },
   };
+}
+
+/** `undefined` (no matching key) and `null` (a key that failed to import) are both "not found". */
+function found(key: SigningKey | null | undefined): SigningKey {
+  if (key === null || key === undefined) throw new InvalidTokenError("ERR_TOKEN_KEY_NOT_FOUND");
+  return key;
+}
+
+function keyIds(keys: readonly Readonly<PublicJwk>[]): Set<string> {
+  const ids = new Set<string>();
+  for (const key of keys) if (key.kid !== undefined) ids.add(key.kid);
+  return ids;
+}
+
+/** Imports only the key material, so `alg`/`use`/`key_ops` (already checked) cannot trip WebCrypto. */
+async function importKey(jwk: Readonly<PublicJwk>, alg: Algorithm): Promise<SigningKey | null> {
+  const material: JWK = { kty: jwk.kty };
+  for (const name of ["crv", "n", "e", "x", "y"] as const)
+    if (jwk[name] !== undefined) material[name] = jwk[name];
+  try {
+    const key = (await importJWK(material, alg)) as CryptoKey;
+    return Object.freeze({ jwk, kid: jwk.kid, alg, key });
+  } catch {
+    return null; // malformed key material: no token can be verified with it
+  }
 }

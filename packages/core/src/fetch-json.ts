@@ -1,0 +1,234 @@
+import { isAcceptableFetchUrl } from "./options.js";
+
+/** A `fetch`-compatible function. Default: the global `fetch`. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Why fetching a JWKS or authorization server metadata failed. */
+export type RemoteFetchErrorCode =
+  /** The URL (or a redirect target) is not absolute `https:` (or loopback `http:`) without credentials. */
+  | "ERR_FETCH_URL"
+  /** The connection failed. */
+  | "ERR_FETCH_NETWORK"
+  /** No complete answer within `timeoutMs`. */
+  | "ERR_FETCH_TIMEOUT"
+  /** The answer's status is not 200 (see `status`). */
+  | "ERR_FETCH_STATUS"
+  /** Too many redirects, a redirect loop, or a redirect without a usable `Location`. */
+  | "ERR_FETCH_REDIRECT"
+  /** The body is larger than `maxResponseBytes`. */
+  | "ERR_FETCH_TOO_LARGE"
+  /** The `Content-Type` is not JSON. */
+  | "ERR_FETCH_CONTENT_TYPE"
+  /** The body is not a JSON object. */
+  | "ERR_FETCH_JSON"
+  /** The JSON has no `keys` array. */
+  | "ERR_JWKS_INVALID"
+  /** The key set has no usable signing key (every entry was skipped). */
+  | "ERR_JWKS_NO_KEYS"
+  /** The metadata is not usable (no valid `jwks_uri`, or the issuer's URL cannot be used). */
+  | "ERR_METADATA_INVALID"
+  /** The metadata's `issuer` differs from the configured issuer (mix-up defence). */
+  | "ERR_METADATA_ISSUER_MISMATCH";
+
+const MESSAGES: Record<RemoteFetchErrorCode, string> = {
+  ERR_FETCH_URL: "The URL is not an acceptable https: URL",
+  ERR_FETCH_NETWORK: "The request failed",
+  ERR_FETCH_TIMEOUT: "The request timed out",
+  ERR_FETCH_STATUS: "The server answered with an unexpected status",
+  ERR_FETCH_REDIRECT: "Too many redirects, a redirect loop, or an unusable redirect",
+  ERR_FETCH_TOO_LARGE: "The response is larger than allowed",
+  ERR_FETCH_CONTENT_TYPE: "The response is not JSON",
+  ERR_FETCH_JSON: "The response body is not a JSON object",
+  ERR_JWKS_INVALID: "The response is not a JWK Set (no keys array)",
+  ERR_JWKS_NO_KEYS: "The JWK Set contains no usable signing key",
+  ERR_METADATA_INVALID: "The authorization server metadata is not usable",
+  ERR_METADATA_ISSUER_MISMATCH: "The metadata issuer does not match the configured issuer",
+};
+
+/**
+ * A JWKS or metadata fetch failed. Reported through `onEvent` and kept as the `cause` of a
+ * `JwksUnavailableError`; never thrown from a request-time API itself.
+ */
+export class RemoteFetchError extends Error {
+  readonly code: RemoteFetchErrorCode;
+  /** The URL that was being fetched (configuration, never request data). */
+  readonly url: string;
+  /** The HTTP status, for `ERR_FETCH_STATUS`. */
+  readonly status: number | undefined;
+
+  constructor(code: RemoteFetchErrorCode, url: string, options: { cause?: unknown; status?: number } = {}) {
+    super(
+      `${MESSAGES[code]}${options.status === undefined ? "" : ` (${options.status})`}: ${url}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "RemoteFetchError";
+    this.code = code;
+    this.url = url;
+    this.status = options.status;
+  }
+}
+
+export interface FetchJsonOptions {
+  fetch: FetchLike;
+  /** Budget for the whole exchange: every redirect hop and the body. */
+  timeoutMs: number;
+  /** Largest accepted body, counted while it streams in (after any content decoding). */
+  maxResponseBytes: number;
+  /** Redirects followed before giving up. */
+  maxRedirects: number;
+  /** The `Accept` request header. */
+  accept: string;
+}
+
+export interface FetchedJson {
+  /** The URL that answered (after redirects). */
+  url: string;
+  body: Record<string, unknown>;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
+
+/** The global `fetch`, looked up at call time. */
+export const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
+/**
+ * GETs a JSON object, fail-safe: one deadline for everything, `https:` only (loopback `http:` allowed)
+ * on every hop, redirects followed by hand up to a limit, a 200 status, a JSON content type (or none),
+ * and a body size bound enforced while streaming. Rejects only with {@link RemoteFetchError}.
+ */
+export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchedJson> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new RemoteFetchError("ERR_FETCH_TIMEOUT", url);
+      controller.abort(error);
+      reject(error);
+    }, options.timeoutMs);
+  });
+  try {
+    // The race guarantees the deadline even with a `fetch` that ignores its signal.
+    return await Promise.race([exchange(url, options, controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    // Releases the connection if anything is still pending (an unread body after a failure).
+    controller.abort();
+  }
+}
+
+function acceptableUrl(value: string, base?: URL): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return undefined;
+  }
+  if (!isAcceptableFetchUrl(url) || url.username || url.password) return undefined;
+  return url;
+}
+
+async function exchange(url: string, options: FetchJsonOptions, signal: AbortSignal): Promise<FetchedJson> {
+  const first = acceptableUrl(url);
+  if (first === undefined) throw new RemoteFetchError("ERR_FETCH_URL", url);
+  let target: URL = first;
+  const seen = new Set<string>();
+  for (let hop = 0; ; hop++) {
+    const href: string = target.href;
+    seen.add(href);
+    let response: Response;
+    try {
+      response = await options.fetch(href, {
+        method: "GET",
+        headers: { accept: options.accept },
+        redirect: "manual",
+        signal,
+      });
+    } catch (cause) {
+      throw failure(signal, "ERR_FETCH_NETWORK", href, cause);
+    }
+    if (REDIRECTS.has(response.status)) {
+      discard(response);
+      const location = response.headers.get("location");
+      const next: URL | undefined = location === null ? undefined : acceptableUrl(location, target);
+      if (hop >= options.maxRedirects || next === undefined || seen.has(next.href)) {
+        throw new RemoteFetchError("ERR_FETCH_REDIRECT", href, { status: response.status });
+      }
+      target = next;
+      continue;
+    }
+    if (response.status !== 200) {
+      discard(response);
+      throw new RemoteFetchError("ERR_FETCH_STATUS", href, { status: response.status });
+    }
+    const type = response.headers.get("content-type");
+    if (type !== null && !JSON_MEDIA_TYPE.test(type.split(";")[0]!.trim().toLowerCase())) {
+      discard(response);
+      throw new RemoteFetchError("ERR_FETCH_CONTENT_TYPE", href);
+    }
+    const bytes = await readBounded(response, options.maxResponseBytes, signal, href);
+    return { url: href, body: parseObject(bytes, href) };
+  }
+}
+
+/** A timeout that surfaced as an abort is reported as the timeout, anything else as `code`. */
+function failure(signal: AbortSignal, code: RemoteFetchErrorCode, url: string, cause: unknown) {
+  if (signal.aborted && signal.reason instanceof RemoteFetchError) return signal.reason;
+  return new RemoteFetchError(code, url, { cause });
+}
+
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  url: string,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    discard(response);
+    throw new RemoteFetchError("ERR_FETCH_TOO_LARGE", url);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (cause) {
+      throw failure(signal, "ERR_FETCH_NETWORK", url, cause);
+    }
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new RemoteFetchError("ERR_FETCH_TOO_LARGE", url);
+    }
+    chunks.push(chunk.value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of chunks) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+function parseObject(bytes: Uint8Array, url: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new RemoteFetchError("ERR_FETCH_JSON", url, { cause });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RemoteFetchError("ERR_FETCH_JSON", url);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,142 @@
+import { type FetchLike, globalFetch, type RemoteFetchError } from "./fetch-json.js";
+import { createMemoryJwksStore, type JwksStore } from "./jwks-store.js";
+import { checkCount, checkFunction, checkMs, invalidOption } from "./option-checks.js";
+
+/** What made the cache fetch a JWKS. */
+export type JwksFetchReason =
+  /** A request found no usable keys cached (first use, or keys older than `maxStaleMs`). */
+  | "initial"
+  /** `warm()`. */
+  | "warm"
+  /** Cached keys were older than `cacheMaxAgeMs` (stale-while-revalidate, in the background). */
+  | "refresh"
+  /** A token named a key id that is not cached (limited by `cooldownMs`). */
+  | "unknown_kid";
+
+/**
+ * What the cache reports through `onEvent`. Events carry JWKS URIs, counts and the key ids published
+ * in the JWKS, never anything from a token.
+ */
+export type JwksCacheEvent =
+  | {
+      type: "fetch_succeeded";
+      jwksUri: string;
+      reason: JwksFetchReason;
+      /** Usable keys now cached. */
+      keyCount: number;
+      /** Entries skipped (malformed, private, `use: "enc"`, unknown `kty`, past `maxKeys`). */
+      skippedCount: number;
+      /** Key ids that were not in the previous set. */
+      addedKeyIds: string[];
+      /** Key ids of the previous set that are gone (tokens signed with them now fail). */
+      removedKeyIds: string[];
+    }
+  | {
+      type: "fetch_failed";
+      jwksUri: string;
+      reason: JwksFetchReason;
+      error: RemoteFetchError;
+      /** True when cached keys keep serving (stale-if-error); false means requests now get 503. */
+      servingCachedKeys: boolean;
+      /** Milliseconds before the next attempt may start (`failureBackoffMs`). */
+      retryInMs: number;
+    }
+  | {
+      /** Keys older than `cacheMaxAgeMs` served because refreshing failed. Once per failed fetch. */
+      type: "stale_served";
+      jwksUri: string;
+      /** Age of the keys served, in milliseconds. */
+      ageMs: number;
+    };
+
+export interface JwksCacheOptions {
+  /** Performs the HTTP requests: plug a proxy agent or a test double here. Default: the global `fetch`. */
+  fetch?: FetchLike;
+  /** Current time in milliseconds since the epoch; drives every age and cooldown. Default: `Date.now`. */
+  clock?: () => number;
+  /** Keys younger than this are used without asking the server. Default: `600_000` (10 minutes). */
+  cacheMaxAgeMs?: number;
+  /**
+   * Least time between two refetches caused by tokens with an unknown `kid`, per JWKS. Inside it such
+   * tokens are rejected (401) without a request. Default: `30_000` (30 seconds).
+   */
+  cooldownMs?: number;
+  /**
+   * Oldest keys ever used when refreshing fails (stale-if-error), counted from their last successful
+   * fetch. Past it, requests get 503 until a fetch succeeds. At least `cacheMaxAgeMs`.
+   * Default: `86_400_000` (24 hours).
+   */
+  maxStaleMs?: number;
+  /**
+   * After a failed fetch, no new attempt on that JWKS for this long, whatever the request rate
+   * (requests meanwhile use cached keys, or get 503 with a matching `Retry-After`). Default: `5_000`.
+   */
+  failureBackoffMs?: number;
+  /** Budget for one fetch: connection, redirects and body. Default: `5_000`. */
+  timeoutMs?: number;
+  /** Largest JWKS body, in bytes, enforced while it streams in. Default: `524_288` (512 KiB). */
+  maxResponseBytes?: number;
+  /** Redirects followed (each to `https:`, or loopback `http:`). Default: `3`. */
+  maxRedirects?: number;
+  /** Most keys kept from one JWKS; later entries are skipped. Default: `100`. */
+  maxKeys?: number;
+  /** Most JWKS URIs tracked at once (least recently used dropped first). Default: `100`. */
+  maxJwksUris?: number;
+  /** Where key sets are kept. Default: `createMemoryJwksStore({ maxEntries: maxJwksUris })`. */
+  store?: JwksStore;
+  /**
+   * Receives fetch successes and failures and stale serving, e.g. for logs and metrics. Called
+   * synchronously; what it throws or rejects is ignored. Default: none.
+   */
+  onEvent?: (event: JwksCacheEvent) => void;
+}
+
+export interface ResolvedJwksCacheOptions {
+  fetch: FetchLike;
+  clock: () => number;
+  cacheMaxAgeMs: number;
+  cooldownMs: number;
+  maxStaleMs: number;
+  failureBackoffMs: number;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxRedirects: number;
+  maxKeys: number;
+  maxJwksUris: number;
+  store: JwksStore;
+  onEvent: ((event: JwksCacheEvent) => void) | undefined;
+}
+
+/** Validates JWKS cache options and applies defaults. Throws a `TypeError` naming the option. */
+export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwksCacheOptions {
+  if (typeof options !== "object" || options === null) invalidOption("jwks", "pass an options object.");
+  const cacheMaxAgeMs = checkMs("cacheMaxAgeMs", options.cacheMaxAgeMs, 600_000, 1);
+  const maxStaleMs = checkMs("maxStaleMs", options.maxStaleMs, Math.max(86_400_000, cacheMaxAgeMs), 1);
+  if (maxStaleMs < cacheMaxAgeMs) invalidOption("maxStaleMs", "must be at least `cacheMaxAgeMs`.");
+  const maxJwksUris = checkCount("maxJwksUris", options.maxJwksUris, 100, 1);
+  const store = options.store ?? createMemoryJwksStore({ maxEntries: maxJwksUris });
+  if (
+    typeof store !== "object" ||
+    store === null ||
+    typeof store.get !== "function" ||
+    typeof store.set !== "function" ||
+    typeof store.delete !== "function"
+  ) {
+    invalidOption("store", "expected an object with get, set and delete methods.");
+  }
+  return {
+    fetch: checkFunction("fetch", options.fetch) ?? globalFetch,
+    clock: checkFunction("clock", options.clock) ?? Date.now,
+    cacheMaxAgeMs,
+    cooldownMs: checkMs("cooldownMs", options.cooldownMs, 30_000),
+    maxStaleMs,
+    failureBackoffMs: checkMs("failureBackoffMs", options.failureBackoffMs, 5_000),
+    timeoutMs: checkMs("timeoutMs", options.timeoutMs, 5_000, 1),
+    maxResponseBytes: checkCount("maxResponseBytes", options.maxResponseBytes, 524_288, 1),
+    maxRedirects: checkCount("maxRedirects", options.maxRedirects, 3, 0),
+    maxKeys: checkCount("maxKeys", options.maxKeys, 100, 1),
+    maxJwksUris,
+    store,
+    onEvent: checkFunction("onEvent", options.onEvent),
+  };
+}

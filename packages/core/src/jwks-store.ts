@@ -1,0 +1,43 @@
+import { LRUCache } from "lru-cache";
+import type { PublicJwk } from "./key-selection.js";
+import { checkCount } from "./option-checks.js";
+
+/** The last key set successfully fetched from one JWKS URI. */
+export interface JwksRecord {
+  /** Usable public signing keys (already checked). */
+  readonly keys: readonly Readonly<PublicJwk>[];
+  /** When the set was fetched, in milliseconds since the epoch (from the cache's clock). */
+  readonly fetchedAt: number;
+}
+
+/**
+ * Where a JWKS cache keeps key sets, by JWKS URI. Synchronous, because it is read on every
+ * verification. Replace it to bound or share storage differently, or to restore a snapshot at start-up.
+ * The cache treats a record it did not store itself like any other: it is used while younger than
+ * `maxStaleMs` and refreshed once older than `cacheMaxAgeMs`.
+ */
+export interface JwksStore {
+  get(jwksUri: string): JwksRecord | undefined;
+  set(jwksUri: string, record: JwksRecord): void;
+  delete(jwksUri: string): void;
+}
+
+export interface MemoryJwksStoreOptions {
+  /** How many JWKS URIs are kept; the least recently used is dropped beyond. Default: `100`. */
+  maxEntries?: number;
+}
+
+/** The default {@link JwksStore}: in memory, bounded, least recently used dropped first. */
+export function createMemoryJwksStore(options: MemoryJwksStoreOptions = {}): JwksStore {
+  const max = checkCount("maxEntries", options.maxEntries, 100, 1);
+  const records = new LRUCache<string, JwksRecord>({ max });
+  return {
+    get: (jwksUri) => records.get(jwksUri),
+    set: (jwksUri, record) => {
+      records.set(jwksUri, record);
+    },
+    delete: (jwksUri) => {
+      records.delete(jwksUri);
+    },
+  };
+}
