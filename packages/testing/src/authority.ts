@@ -1,0 +1,342 @@
+import { checkAlgorithm, DEFAULT_TEST_ALGORITHM, type TestAlgorithm } from "./algorithms.js";
+import { type BadTokens, createBadTokens } from "./bad-tokens.js";
+import { type Answer, FaultState, type Outcome, type SimulatedMode, type SimulateOptions } from "./faults.js";
+import { type ListenOptions, type RunningServer, startJwksServer } from "./jwks-server.js";
+import { KeyRing, type RotateKeysOptions, type TestJwks } from "./key-ring.js";
+import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
+import { createMemoryFetch, Sleeper, type TestFetch } from "./memory-fetch.js";
+import { discoveryDocument, discoveryUrls, type Endpoint, JWKS_PATH } from "./metadata.js";
+import { type MintContext, type MintOptions, mint } from "./mint.js";
+import { warnIfProduction } from "./production-guard.js";
+
+/** Issuer of an authority created without one: loud, and unresolvable (`.invalid`, RFC 2606). */
+export const DEFAULT_TEST_ISSUER = "https://scopegate-test-authority.invalid/";
+/** Audience of an authority created without one. */
+export const DEFAULT_TEST_AUDIENCE = "https://api.test.invalid";
+
+/** `Symbol.asyncDispose`, or its registered stand-in on runtimes that lack it. */
+const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ??
+  Symbol.for("Symbol.asyncDispose")) as typeof Symbol.asyncDispose;
+
+export interface TestAuthorityOptions {
+  /** The API's identifier, put in every token's `aud`. Default: `"https://api.test.invalid"`. */
+  audience?: string | readonly string[];
+  /**
+   * The `iss` of every token. Default: `"https://scopegate-test-authority.invalid/"`, which becomes the
+   * server's URL (`http://127.0.0.1:PORT`, no trailing slash) once `listen()` runs.
+   */
+  issuer?: string;
+  /** Signature algorithm of the first key. Default: `"RS256"`. */
+  algorithm?: TestAlgorithm;
+  /** Current time in milliseconds since the epoch, for `iat`, `exp` and `nbf`. Default: `Date.now`. */
+  clock?: () => number;
+  /** `Cache-Control` of JWKS answers; `null` sends none. Default: `"public, max-age=300"`. */
+  jwksCacheControl?: string | null;
+}
+
+/** Options for `@scopegate/core`'s `createVerifier` (structurally its `VerifierOptions`). */
+export interface TestVerifierOptions {
+  issuer: string;
+  audience: string | string[];
+  jwksUri: string;
+  /** The authority's in-memory fetch; absent once the authority listens on a real port. */
+  fetch?: TestFetch;
+}
+
+/** The authority's HTTP server. */
+export interface TestAuthorityServer {
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** The authority's issuer while the server runs. */
+  readonly issuer: string;
+  /** `${url}/jwks.json`. */
+  readonly jwksUri: string;
+  /** JWKS requests this server received (for single-flight and caching assertions). */
+  readonly requests: number;
+  /** Discovery requests this server received (both well-known paths). */
+  readonly discoveryRequests: number;
+  /** Stops the server and closes every connection, keep-alive ones included. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A new signing key, as returned by `rotateKeys()`. */
+export interface RotatedKey {
+  readonly kid: string;
+  readonly alg: TestAlgorithm;
+}
+
+export interface TestAuthority {
+  /** The `iss` of minted tokens (the server's URL once listening, unless an issuer was given). */
+  readonly issuer: string;
+  /** The `aud` of minted tokens. */
+  readonly audience: string | string[];
+  /** Where the JWKS is served: in memory, or on the server once listening. */
+  readonly jwksUri: string;
+  /** Algorithm of the current signing key. */
+  readonly algorithm: TestAlgorithm;
+  /** kid of the current signing key. */
+  readonly kid: string;
+  /** A `fetch` serving discovery and the JWKS from memory (no port). */
+  readonly fetch: TestFetch;
+  /** Tokens your routes must refuse, each documented with the response scopegate gives. */
+  readonly tokens: BadTokens;
+  /** The running HTTP server, if any. */
+  readonly server: TestAuthorityServer | undefined;
+  /** The current simulation mode. */
+  readonly simulated: SimulatedMode;
+  /** Requests served so far through either transport. */
+  readonly requests: { readonly jwks: number; readonly discovery: number };
+  /** The public JWKS currently served. */
+  jwks(): TestJwks;
+  /**
+   * Options for `createVerifier` (and the adapters): `{ issuer, audience, jwksUri, fetch }`, with
+   * `overrides` applied. Once listening: the server's URLs and no `fetch`.
+   */
+  verifierOptions<const O extends object = {}>(overrides?: O): Omit<TestVerifierOptions, keyof O> & O;
+  /** Starts (or returns) the HTTP server serving discovery and the JWKS. */
+  listen(options?: ListenOptions): Promise<TestAuthorityServer>;
+  /** Mints an access token (typ `at+jwt`; iss, aud, sub, client_id, iat, exp +300 s, jti). */
+  mint(options?: MintOptions): Promise<string>;
+  /** Makes a new key current; the old ones stay published until `retireOldKeys()` (unless `keepOld: false`). */
+  rotateKeys(options?: RotateKeysOptions): RotatedKey;
+  /** Unpublishes every key but the current one. Returns their kids. */
+  retireOldKeys(): string[];
+  /** Simulates the authorization server's bad days, for the in-memory fetch and the server alike. */
+  simulate(mode: SimulatedMode, options?: SimulateOptions): void;
+  /** Stops the server, ends pending slow answers, and makes the in-memory fetch refuse. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function fail(option: string, fix: string): never {
+  throw new TypeError(`@scopegate/testing: invalid option \`${option}\`: ${fix}`);
+}
+
+function checkAudience(value: unknown): string | string[] {
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : [];
+  if (list.length === 0 || list.some((a) => typeof a !== "string" || a.length === 0)) {
+    fail("audience", "expected a non-empty string or a non-empty array of non-empty strings.");
+  }
+  return typeof value === "string" ? value : (list as string[]);
+}
+
+/** The in-memory JWKS URL of `issuer`: `${issuer without trailing slash}/jwks.json`. */
+function memoryJwksUri(issuer: string): string {
+  try {
+    const url = new URL(issuer);
+    return `${url.origin}${url.pathname.replace(/\/$/, "")}${JWKS_PATH}`;
+  } catch {
+    return new URL(JWKS_PATH, DEFAULT_TEST_ISSUER).href;
+  }
+}
+
+const originAndPath = (href: string): string | undefined => {
+  try {
+    const url = new URL(href);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Creates a local authorization server for tests: signing keys, token minting, and discovery + JWKS
+ * served from memory (`authority.fetch`) or over HTTP (`authority.listen()`). Never use it in
+ * production code: it warns once when created with `NODE_ENV=production`.
+ */
+export async function createTestAuthority(options: TestAuthorityOptions = {}): Promise<TestAuthority> {
+  warnIfProduction();
+  if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  const audience = checkAudience(options.audience ?? DEFAULT_TEST_AUDIENCE);
+  const explicitIssuer = options.issuer !== undefined;
+  if (explicitIssuer && (typeof options.issuer !== "string" || options.issuer.length === 0))
+    fail("issuer", "expected a non-empty string.");
+  const baseIssuer = options.issuer ?? DEFAULT_TEST_ISSUER;
+  const baseJwksUri = memoryJwksUri(baseIssuer);
+  const algorithm = checkAlgorithm("algorithm", options.algorithm ?? DEFAULT_TEST_ALGORITHM);
+  if (options.clock !== undefined && typeof options.clock !== "function")
+    fail("clock", "expected a function returning milliseconds since the epoch.");
+  const clock = options.clock ?? Date.now;
+  const cacheControl =
+    options.jwksCacheControl === undefined ? "public, max-age=300" : options.jwksCacheControl;
+
+  const keys = new KeyRing(await generateTestKey(algorithm));
+  const faults = new FaultState();
+  const sleeper = new Sleeper();
+  const counts = { jwks: 0, discovery: 0 };
+  const foreignKeys = new Map<TestAlgorithm, Promise<TestKey>>();
+  let running: RunningServer | undefined;
+  let serverView: TestAuthorityServer | undefined;
+  let starting: Promise<TestAuthorityServer> | undefined;
+  let closed = false;
+
+  const issuer = () => (explicitIssuer || !running ? baseIssuer : running.url);
+  const jwksUri = () => (running ? `${running.url}${JWKS_PATH}` : baseJwksUri);
+
+  const answer = (endpoint: Endpoint): Answer => {
+    if (endpoint === "discovery") {
+      return {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(discoveryDocument(issuer(), jwksUri())),
+      };
+    }
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (cacheControl !== null) headers["cache-control"] = cacheControl;
+    return { status: 200, headers, body: JSON.stringify(keys.jwks()) };
+  };
+  const serve = (endpoint: Endpoint): Outcome => {
+    counts[endpoint] += 1;
+    return faults.apply(endpoint, answer(endpoint));
+  };
+
+  const route = (url: URL): Endpoint | "not-found" | "unknown-host" => {
+    const target = `${url.origin}${url.pathname}`;
+    const jwksTargets = [baseJwksUri, jwksUri()].map(originAndPath);
+    const discoveryTargets = [...discoveryUrls(baseIssuer), ...discoveryUrls(issuer())].map(originAndPath);
+    if (jwksTargets.includes(target)) return "jwks";
+    if (discoveryTargets.includes(target)) return "discovery";
+    const origins = [...jwksTargets, ...discoveryTargets].map((t) => (t ? new URL(t).origin : undefined));
+    return origins.includes(url.origin) ? "not-found" : "unknown-host";
+  };
+
+  const fetch = createMemoryFetch(
+    {
+      route,
+      serve,
+      get closed() {
+        return closed;
+      },
+    },
+    sleeper,
+  );
+
+  const context: MintContext = {
+    get issuer() {
+      return issuer();
+    },
+    audience,
+    clock,
+    keys,
+  };
+
+  const tokens = createBadTokens({
+    get issuer() {
+      return issuer();
+    },
+    audience,
+    clock,
+    keys,
+    foreignKey() {
+      const alg = keys.current.alg;
+      let key = foreignKeys.get(alg);
+      if (!key) {
+        key = generateTestKey(alg);
+        foreignKeys.set(alg, key);
+      }
+      return key;
+    },
+  });
+
+  const makeServerView = (server: RunningServer): TestAuthorityServer => {
+    const close = async () => {
+      await server.close();
+      if (running === server) {
+        running = undefined;
+        serverView = undefined;
+      }
+    };
+    return {
+      url: server.url,
+      port: server.port,
+      get issuer() {
+        return issuer();
+      },
+      jwksUri: `${server.url}${JWKS_PATH}`,
+      get requests() {
+        return server.requests;
+      },
+      get discoveryRequests() {
+        return server.discoveryRequests;
+      },
+      close,
+      [asyncDispose]: close,
+    };
+  };
+
+  const close = async () => {
+    closed = true;
+    sleeper.cancelAll(new TypeError("fetch failed", { cause: new Error("the test authority is closed") }));
+    await serverView?.close();
+  };
+
+  const authority: TestAuthority = {
+    get issuer() {
+      return issuer();
+    },
+    get audience() {
+      return typeof audience === "string" ? audience : [...audience];
+    },
+    get jwksUri() {
+      return jwksUri();
+    },
+    get algorithm() {
+      return keys.current.alg;
+    },
+    get kid() {
+      return keys.current.kid;
+    },
+    fetch,
+    tokens,
+    get server() {
+      return serverView;
+    },
+    get simulated() {
+      return faults.mode;
+    },
+    get requests() {
+      return { ...counts };
+    },
+    jwks: () => keys.jwks(),
+    verifierOptions<const O extends object = {}>(overrides?: O) {
+      const base: TestVerifierOptions = {
+        issuer: issuer(),
+        audience: typeof audience === "string" ? audience : [...audience],
+        jwksUri: jwksUri(),
+      };
+      if (!running) base.fetch = fetch;
+      return { ...base, ...overrides } as unknown as Omit<TestVerifierOptions, keyof O> & O;
+    },
+    listen(listenOptions) {
+      if (closed) return Promise.reject(new Error("@scopegate/testing: the test authority is closed."));
+      if (serverView) return Promise.resolve(serverView);
+      starting ??= startJwksServer({ faults, serve }, listenOptions)
+        .then((server) => {
+          running = server;
+          serverView = makeServerView(server);
+          return serverView;
+        })
+        .finally(() => {
+          starting = undefined;
+        });
+      return starting;
+    },
+    mint: (mintOptions) => mint(context, mintOptions),
+    rotateKeys(rotateOptions = {}) {
+      const alg = checkAlgorithm("algorithm", rotateOptions.algorithm ?? keys.current.alg);
+      const next = generateTestKeySync(alg);
+      keys.rotate(next, rotateOptions.keepOld ?? true);
+      return { kid: next.kid, alg: next.alg };
+    },
+    retireOldKeys: () => keys.retireOld(),
+    simulate(mode, simulateOptions) {
+      faults.set(mode, simulateOptions);
+      if (mode === "down") running?.dropConnections();
+    },
+    close,
+    [asyncDispose]: close,
+  };
+  return authority;
+}

@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { FaultState, Outcome } from "./faults.js";
+import { type Endpoint, routeForPath } from "./metadata.js";
+
+export interface ListenOptions {
+  /** Interface to bind. Default: `"127.0.0.1"`. */
+  host?: string;
+  /** Port to bind; `0` picks a free one. Default: `0`. */
+  port?: number;
+}
+
+/** What the HTTP server asks of the authority. */
+export interface ServerHost {
+  readonly faults: FaultState;
+  /** Counts the request and applies the current simulation. */
+  serve(endpoint: Endpoint): Outcome;
+}
+
+/** A running HTTP server for discovery and the JWKS. */
+export interface RunningServer {
+  /** `http://HOST:PORT`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** JWKS requests received. */
+  readonly requests: number;
+  /** Discovery requests received (both well-known paths). */
+  readonly discoveryRequests: number;
+  /** Destroys every open connection (keep-alive included), so the next request opens a new one. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+function formatUrl(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Starts the server on `host:port` (default 127.0.0.1, a free port). */
+export async function startJwksServer(host: ServerHost, options: ListenOptions = {}): Promise<RunningServer> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let requests = 0;
+  let discoveryRequests = 0;
+
+  const send = (req: IncomingMessage, res: ServerResponse, outcome: Outcome & { kind: "respond" }) => {
+    res.writeHead(outcome.status, { ...outcome.headers, "content-length": Buffer.byteLength(outcome.body) });
+    res.end(req.method === "HEAD" ? undefined : outcome.body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? "/", "http://test.invalid").pathname;
+    const endpoint = routeForPath(pathname);
+    if (!endpoint) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+      return;
+    }
+    if (endpoint === "jwks") requests += 1;
+    else discoveryRequests += 1;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("Method Not Allowed");
+      return;
+    }
+    const outcome = host.serve(endpoint);
+    if (outcome.kind === "reset") {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (outcome.delayMs <= 0) {
+      send(req, res, outcome);
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!res.destroyed) send(req, res, outcome);
+    }, outcome.delayMs);
+    timers.add(timer);
+    res.on("close", () => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    });
+  });
+
+  server.on("connection", (socket: Socket) => {
+    if (host.faults.consumeConnection()) {
+      socket.resetAndDestroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // An idle keep-alive socket must not hold a test process open for long.
+  server.keepAliveTimeout = 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = formatUrl(address);
+
+  const dropConnections = () => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    get requests() {
+      return requests;
+    },
+    get discoveryRequests() {
+      return discoveryRequests;
+    },
+    dropConnections,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        dropConnections();
+      });
+      return closing;
+    },
+  };
+}
