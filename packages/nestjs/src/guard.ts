@@ -1,0 +1,102 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
+import { Reflector } from "@nestjs/core";
+import {
+  CredentialsRequiredError,
+  isBearerError,
+  type RequestLike,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/core";
+import { type RouteAccess, SCOPEGATE_ACCESS_METADATA } from "./access.js";
+import { authStateOf, recordAuth } from "./auth.js";
+import type { ScopegateOptions } from "./options.js";
+import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
+
+/** An Express or Fastify request, as Nest hands it to guards. */
+export type HttpRequest = RequestLike & { readonly raw?: { readonly rawHeaders?: unknown } };
+
+/**
+ * Authenticates the request's bearer token and checks the route's scopes. Failures are thrown as
+ * `@scopegate/core` errors (`BearerError`), which `ScopegateExceptionFilter` renders.
+ *
+ * Install it globally (`ScopegateModule.forRoot({ guard: "global" })`) or per controller or route
+ * (`@UseGuards(ScopegateGuard)`). Its steps are `protected`: subclass it to read the request from
+ * another context (GraphQL) or to change a step.
+ */
+@Injectable()
+export class ScopegateGuard implements CanActivate {
+  constructor(
+    @Inject(SCOPEGATE_VERIFIER) protected readonly verifier: Verifier,
+    @Inject(SCOPEGATE_OPTIONS) protected readonly options: ScopegateOptions,
+    @Inject(Reflector) protected readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = this.getRequest(context);
+    const access = this.getAccess(context);
+    if (access?.public) {
+      if (!authStateOf(request)) recordAuth(request, undefined);
+      return true;
+    }
+    // A request is authenticated once, even when the guard is both global and on the route.
+    const done = authStateOf(request);
+    const token = done ? done.token : await this.authenticate(request, context);
+    if (!done) recordAuth(request, token);
+    this.authorize(token, access, context);
+    return true;
+  }
+
+  /** The HTTP request to authenticate. Override for other contexts (e.g. GraphQL's `ctx.req`). */
+  protected getRequest(context: ExecutionContext): HttpRequest {
+    return context.switchToHttp().getRequest<HttpRequest>();
+  }
+
+  /** The route's access rule: the handler's, else its controller's (`Reflector.getAllAndOverride`). */
+  protected getAccess(context: ExecutionContext): RouteAccess | undefined {
+    return this.reflector.getAllAndOverride<RouteAccess | undefined>(SCOPEGATE_ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+  }
+
+  /**
+   * Verifies the request's bearer token. Resolves `undefined` only when `credentialsRequired` is
+   * `false` and the request carries no credentials at all.
+   */
+  protected async authenticate(
+    request: HttpRequest,
+    _context: ExecutionContext,
+  ): Promise<VerifiedToken | undefined> {
+    try {
+      return await this.verifier.authenticate(toRequestLike(request));
+    } catch (error) {
+      const optional = this.options.credentialsRequired === false;
+      if (optional && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") return undefined;
+      throw error;
+    }
+  }
+
+  /** Checks the route's scope requirements, in order; throws 403 `insufficient_scope` on the first that fails. */
+  protected authorize(
+    token: VerifiedToken | undefined,
+    access: RouteAccess | undefined,
+    _context: ExecutionContext,
+  ): void {
+    const requirements = access?.requirements ?? [];
+    if (requirements.length === 0) return;
+    if (token === undefined) throw new CredentialsRequiredError({ realm: this.verifier.options.realm });
+    for (const requirement of requirements) this.verifier.requireScopes(token, requirement);
+  }
+}
+
+/**
+ * Fastify's request keeps Node's message in `raw`; its `rawHeaders` reveal a repeated `Authorization`
+ * header (Node keeps only the first in `headers`), which must be refused like on Express.
+ */
+function toRequestLike(request: HttpRequest): RequestLike {
+  const rawHeaders = request.raw?.rawHeaders;
+  if (!Array.isArray(rawHeaders) || "rawHeaders" in request) return request;
+  const { headers, method, query, body } = request;
+  const view = { headers, method, query, body, rawHeaders };
+  return view;
+}

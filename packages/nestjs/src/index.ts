@@ -1,0 +1,18 @@
+export {
+  Public,
+  RequireAnyScope,
+  RequireScopes,
+  type RouteAccess,
+  SCOPEGATE_ACCESS_METADATA,
+} from "./access.js";
+export { Auth, authOf } from "./auth.js";
+export { AnyBearerError, type FilterResponse, ScopegateExceptionFilter } from "./exception-filter.js";
+export { type HttpRequest, ScopegateGuard } from "./guard.js";
+export { ScopegateModule } from "./module.js";
+export type {
+  ScopegateModuleAsyncOptions,
+  ScopegateModuleExtras,
+  ScopegateModuleOptions,
+  ScopegateOptions,
+} from "./options.js";
+export { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";

@@ -1,0 +1,44 @@
+import type { FactoryProvider, ModuleMetadata } from "@nestjs/common";
+import type { VerifierOptions } from "@scopegate/core";
+
+/** What the guard and its verifier are configured with: every `VerifierOptions` option, plus guard options. */
+export interface ScopegateOptions extends VerifierOptions {
+  /**
+   * When `false`, a request without any credentials passes the guard with no token (`@Auth()` gives
+   * `undefined`), unless its route requires scopes. A token that is present is still verified, and a
+   * bad one is still refused. Default: `true`.
+   */
+  credentialsRequired?: boolean;
+}
+
+/** How the module wires itself into the application. Known when the module is declared, so never async. */
+export interface ScopegateModuleExtras {
+  /** Register the module globally, so every module can use `@UseGuards(ScopegateGuard)` without importing it. Default: `false`. */
+  global?: boolean;
+  /**
+   * `"global"` installs `ScopegateGuard` as an `APP_GUARD`: every route needs a valid token unless it
+   * is marked `@Public()`. `"manual"` installs nothing: apply `@UseGuards(ScopegateGuard)` to the
+   * controllers or routes to protect (scope decorators do nothing on a route the guard does not run on).
+   * Default: `"manual"`.
+   */
+  guard?: "global" | "manual";
+  /**
+   * Register `ScopegateExceptionFilter` as an `APP_FILTER`, so failures answer with the RFC 6750
+   * status, `WWW-Authenticate` and JSON body. Set `false` to render them with your own filter.
+   * Default: `true`.
+   */
+  exceptionFilter?: boolean;
+}
+
+/** Options of `ScopegateModule.forRoot`. */
+export interface ScopegateModuleOptions extends ScopegateOptions, ScopegateModuleExtras {}
+
+/** Options of `ScopegateModule.forRootAsync`: the options come from a factory with injected dependencies. */
+export interface ScopegateModuleAsyncOptions extends ScopegateModuleExtras {
+  /** Modules whose exported providers the factory injects (e.g. `ConfigModule`). Default: `[]`. */
+  imports?: ModuleMetadata["imports"];
+  /** Tokens whose providers are passed to `useFactory`, in order. Default: `[]`. */
+  inject?: FactoryProvider["inject"];
+  /** Returns the options (or a promise of them). */
+  useFactory: (...args: never[]) => ScopegateOptions | Promise<ScopegateOptions>;
+}
