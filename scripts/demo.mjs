@@ -1,7 +1,153 @@
 #!/usr/bin/env node
-// Placeholder until the demo lands: builds the packages and runs the core tests.
+// `pnpm demo [--framework express|koa|nestjs] [--no-build]`
+//
+// The whole machine-to-machine story on this machine: builds what it needs, starts the demo
+// authorization server (oidc-provider) and a calendar service (examples/calendar-<framework>,
+// configured with ISSUER and AUDIENCE only: its keys are found by discovery), runs the task
+// service's scenario against them and prints a transcript. Stops everything it started, also on
+// failure and Ctrl-C. Exit code 0 when every step went as expected.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { pnpmCommand, startService } from "./demo-processes.mjs";
 
-const pnpm = [process.execPath, process.env.npm_execpath];
-const run = (args) => spawnSync(pnpm[0], [...pnpm.slice(1), ...args], { stdio: "inherit" }).status ?? 1;
-process.exit(run(["build"]) || run(["exec", "vitest", "run", "--project", "core"]));
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const FRAMEWORKS = ["express", "koa", "nestjs"];
+const AUDIENCE = "https://calendar.example.com";
+
+function usage(message) {
+  if (message) process.stderr.write(`demo: ${message}\n`);
+  process.stderr.write("usage: pnpm demo [--framework express|koa|nestjs] [--no-build]\n");
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const options = { framework: "express", build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--no-build") options.build = false;
+    else if (arg === "--framework") options.framework = argv[++i];
+    else if (arg.startsWith("--framework=")) options.framework = arg.slice("--framework=".length);
+    else if (arg === "--help" || arg === "-h") usage();
+    else if (arg === "--") continue;
+    else usage(`unknown argument ${JSON.stringify(arg)}`);
+  }
+  if (!FRAMEWORKS.includes(options.framework)) usage(`--framework must be one of ${FRAMEWORKS.join(", ")}`);
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const calendarDir = join(root, "examples", `calendar-${options.framework}`);
+if (!existsSync(join(calendarDir, "package.json")))
+  usage(`examples/calendar-${options.framework} does not exist`);
+
+const pnpm = pnpmCommand();
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+if (options.build) {
+  say(`building the packages and examples the demo needs (calendar-${options.framework}) …`);
+  const selectors = ["authorization-server", "task-service", `calendar-${options.framework}`].flatMap(
+    (dir) => ["--filter", `{./examples/${dir}}...`],
+  );
+  const build = spawnSync(pnpm.command, [...pnpm.args, ...selectors, "run", "build"], {
+    cwd: root,
+    encoding: "utf8",
+    shell: process.platform === "win32",
+  });
+  if (build.status !== 0) {
+    process.stderr.write(`${build.stdout ?? ""}${build.stderr ?? ""}\ndemo: the build failed\n`);
+    process.exit(1);
+  }
+}
+
+const taskServiceEntry = join(root, "examples", "task-service", "dist", "index.js");
+const authorizationServerEntry = join(root, "examples", "authorization-server", "dist", "main.js");
+for (const entry of [taskServiceEntry, authorizationServerEntry]) {
+  if (!existsSync(entry)) usage(`${entry} is missing: run without --no-build`);
+}
+const { runScenario } = await import(pathToFileURL(taskServiceEntry).href);
+
+const services = [];
+let stopping;
+const stopAll = () => {
+  stopping ??= Promise.all(services.reverse().map((s) => s.stop()));
+  return stopping;
+};
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    say(`\n${signal}: stopping the services …`);
+    stopAll().finally(() => process.exit(130));
+  });
+}
+
+const baseEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0" };
+delete baseEnv.JWKS_URI;
+const adminToken = randomBytes(24).toString("base64url");
+
+let ok = false;
+try {
+  const authorizationServer = await startService(
+    "authorization server",
+    process.execPath,
+    [authorizationServerEntry],
+    {
+      cwd: join(root, "examples", "authorization-server"),
+      env: { ...baseEnv, AUDIENCE, ADMIN_TOKEN: adminToken },
+    },
+  );
+  services.push(authorizationServer);
+
+  const calendar = await startService(
+    `calendar-${options.framework}`,
+    pnpm.command,
+    [...pnpm.args, "--dir", calendarDir, "start"],
+    {
+      cwd: root,
+      env: { ...baseEnv, ISSUER: authorizationServer.url, AUDIENCE },
+    },
+  );
+  services.push(calendar);
+
+  say(`\nscopegate demo: a task service calls a calendar service built on ${options.framework}`);
+  say(
+    `  authorization server  ${authorizationServer.url}  oidc-provider; issuer = this URL; token endpoint by discovery`,
+  );
+  say(
+    `  calendar service      ${calendar.url}  given only ISSUER and AUDIENCE=${AUDIENCE}; keys found by discovery`,
+  );
+
+  const result = await runScenario({
+    issuer: authorizationServer.url,
+    calendarUrl: calendar.url,
+    audience: AUDIENCE,
+    log: say,
+    async rotateKeys() {
+      const response = await fetch(`${authorizationServer.url}/admin/rotate-keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (response.status !== 200) throw new Error(`key rotation failed with ${response.status}`);
+      return response.json();
+    },
+  });
+  ok = result.ok;
+  const failed = result.steps.filter((s) => !s.ok).length;
+  say(
+    ok
+      ? `\n✔ all ${result.steps.length} steps went as expected`
+      : `\n✘ ${failed} of ${result.steps.length} steps did not go as expected`,
+  );
+} catch (error) {
+  process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (typeof error?.output === "string") process.stderr.write(`${error.output}\n`);
+} finally {
+  if (!ok && !stopping) {
+    for (const service of services)
+      process.stderr.write(`\n--- ${service.name} output ---\n${service.output()}\n`);
+  }
+  await stopAll();
+  say("stopped the authorization server and the calendar service");
+}
+process.exit(ok ? 0 : 1);
