@@ -1,0 +1,265 @@
+import type { KeyObject, VerifyKeyObjectInput, VerifyPublicKeyInput, webcrypto } from "node:crypto";
+import type { Algorithm } from "./algorithms.js";
+import type { SigningKey } from "./jwks-cache.js";
+
+/**
+ * The `node:crypto` fast path for JWS signatures. jose stays the reference: this path only handles
+ * the inputs it can check exactly as jose would (a well-formed compact JWS, a clean header whose
+ * `alg` is the key's, a public key of the right type and size) and answers `undefined` for
+ * everything else, which then goes to jose. `test/signature.test.ts` holds the two to the same
+ * accept/reject on every algorithm and hostile input.
+ */
+
+/** The parts of `node:crypto` this path uses. */
+export interface NodeCrypto {
+  verify(
+    algorithm: string | null | undefined,
+    data: NodeJS.ArrayBufferView,
+    key: KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput,
+    signature: NodeJS.ArrayBufferView,
+  ): boolean;
+  KeyObject: { from(key: webcrypto.CryptoKey): KeyObject };
+  constants: { RSA_PKCS1_PSS_PADDING: number };
+}
+
+interface ProcessLike {
+  versions?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/**
+ * Returns `node:crypto` when running on Node.js itself, else `undefined` (Deno, Bun, workers and
+ * browsers use jose). Read through `process.getBuiltinModule` (Node ≥ 20.16), so nothing is
+ * imported where it does not exist.
+ */
+export function loadNodeCrypto(
+  proc: unknown = (globalThis as { process?: unknown }).process,
+): NodeCrypto | undefined {
+  if (typeof proc !== "object" || proc === null) return undefined;
+  const { versions, getBuiltinModule } = proc as ProcessLike;
+  if (typeof versions?.node !== "string" || versions.bun !== undefined || versions.deno !== undefined) {
+    return undefined;
+  }
+  if (typeof getBuiltinModule !== "function") return undefined;
+  try {
+    const mod = getBuiltinModule.call(proc, "node:crypto") as Partial<NodeCrypto> | undefined;
+    if (typeof mod?.verify !== "function" || typeof mod.KeyObject?.from !== "function") return undefined;
+    if (typeof mod.constants?.RSA_PKCS1_PSS_PADDING !== "number") return undefined;
+    return mod as NodeCrypto;
+  } catch {
+    return undefined;
+  }
+}
+
+type Kind = "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "ECDSA" | "Ed25519";
+
+interface AlgorithmSpec {
+  kind: Kind;
+  /** `node:crypto` digest name; `null` for Ed25519. */
+  digest: "sha256" | "sha384" | "sha512" | null;
+  /** WebCrypto hash name (RSA) as jose checks it on a `CryptoKey`. */
+  hash?: "SHA-256" | "SHA-384" | "SHA-512";
+  /** WebCrypto curve (ECDSA) and its OpenSSL name (on a `KeyObject`). */
+  curve?: "P-256" | "P-384" | "P-521";
+  nodeCurve?: "prime256v1" | "secp384r1" | "secp521r1";
+  /** RSA-PSS salt length: the hash length, as JWA §3.5 requires. */
+  saltLength?: number;
+}
+
+const rsa = (bits: 256 | 384 | 512, pss: boolean): AlgorithmSpec => ({
+  kind: pss ? "RSA-PSS" : "RSASSA-PKCS1-v1_5",
+  digest: `sha${bits}`,
+  hash: `SHA-${bits}`,
+  ...(pss ? { saltLength: bits / 8 } : {}),
+});
+const ec = (bits: 256 | 384 | 512, curve: AlgorithmSpec["curve"], nodeCurve: AlgorithmSpec["nodeCurve"]) => ({
+  kind: "ECDSA" as const,
+  digest: `sha${bits}` as const,
+  curve,
+  nodeCurve,
+});
+const ed25519: AlgorithmSpec = { kind: "Ed25519", digest: null };
+
+const SPECS: Readonly<Record<Algorithm, AlgorithmSpec>> = {
+  RS256: rsa(256, false),
+  RS384: rsa(384, false),
+  RS512: rsa(512, false),
+  PS256: rsa(256, true),
+  PS384: rsa(384, true),
+  PS512: rsa(512, true),
+  ES256: ec(256, "P-256", "prime256v1"),
+  ES384: ec(384, "P-384", "secp384r1"),
+  ES512: ec(512, "P-521", "secp521r1"),
+  EdDSA: ed25519,
+  Ed25519: ed25519,
+};
+
+/** jose's floor for RSA keys (`minRsaBits`). */
+const MIN_RSA_BITS = 2048;
+
+/** Checks `data` against `signature` (raw bytes); `false` for a bad signature. */
+type Check = (data: NodeJS.ArrayBufferView, signature: NodeJS.ArrayBufferView) => boolean;
+
+interface Prepared {
+  alg: Algorithm;
+  /** `undefined` when this key cannot be checked exactly as jose would: jose decides. */
+  check: Check | undefined;
+}
+
+interface WebCryptoKeyLike {
+  type: string;
+  usages: readonly string[];
+  algorithm: { name: string; hash?: { name: string }; namedCurve?: string; modulusLength?: number };
+}
+
+interface KeyObjectLike {
+  type: string;
+  asymmetricKeyType?: string;
+  asymmetricKeyDetails?: { modulusLength?: number; namedCurve?: string };
+}
+
+const tag = (value: object): unknown => (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+
+/** The same checks jose makes on a `CryptoKey` before `subtle.verify` (type, usage, algorithm, size). */
+function cryptoKeyFits(key: WebCryptoKeyLike, spec: AlgorithmSpec): boolean {
+  if (key.type !== "public" || !Array.isArray(key.usages) || !key.usages.includes("verify")) return false;
+  const algorithm = key.algorithm;
+  if (algorithm.name !== spec.kind) return false;
+  if (spec.hash !== undefined && algorithm.hash?.name !== spec.hash) return false;
+  if (spec.curve !== undefined && algorithm.namedCurve !== spec.curve) return false;
+  if (spec.kind === "RSASSA-PKCS1-v1_5" || spec.kind === "RSA-PSS") {
+    return typeof algorithm.modulusLength === "number" && algorithm.modulusLength >= MIN_RSA_BITS;
+  }
+  return true;
+}
+
+/** The checks jose's conversion of a `KeyObject` to a `CryptoKey` for `alg` amounts to. */
+function keyObjectFits(key: KeyObjectLike, spec: AlgorithmSpec): boolean {
+  if (key.type !== "public") return false;
+  switch (spec.kind) {
+    case "RSASSA-PKCS1-v1_5":
+    case "RSA-PSS": {
+      const bits = key.asymmetricKeyDetails?.modulusLength;
+      return key.asymmetricKeyType === "rsa" && typeof bits === "number" && bits >= MIN_RSA_BITS;
+    }
+    case "ECDSA":
+      return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === spec.nodeCurve;
+    case "Ed25519":
+      return key.asymmetricKeyType === "ed25519";
+  }
+}
+
+function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmSpec): Check {
+  const { verify } = nodeCrypto;
+  switch (spec.kind) {
+    case "RSASSA-PKCS1-v1_5": {
+      const digest = spec.digest;
+      return (data, signature) => verify(digest, data, keyObject, signature);
+    }
+    case "RSA-PSS": {
+      const digest = spec.digest;
+      const input = {
+        key: keyObject,
+        padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: spec.saltLength as number,
+      };
+      return (data, signature) => verify(digest, data, input, signature);
+    }
+    case "ECDSA": {
+      const digest = spec.digest;
+      // JWS carries ECDSA signatures as raw r‖s (RFC 7518 §3.4), never DER.
+      const input = { key: keyObject, dsaEncoding: "ieee-p1363" as const };
+      return (data, signature) => verify(digest, data, input, signature);
+    }
+    case "Ed25519":
+      return (data, signature) => verify(null, data, keyObject, signature);
+  }
+}
+
+/** A `node:crypto` verifier for `SigningKey`s, with each key's `KeyObject` made once. */
+export interface NodeSignatureVerifier {
+  /**
+   * `true` when the signature is valid, `false` when it is not (jose would reject it too), and
+   * `undefined` when this path does not decide: the caller asks jose.
+   */
+  verify(token: string, key: SigningKey): boolean | undefined;
+}
+
+/** Strict base64url (RFC 7515 §2) segments: exactly three, non-empty, no padding. */
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Header segments seen recently and what they allow, so a header is parsed once, not per token. */
+const HEADER_MEMO_LIMIT = 64;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The header's `alg` when the header is one jose would take as it is (a JSON object, no `crit`, no `b64`). */
+function plainHeaderAlg(segment: string): string | undefined {
+  let header: unknown;
+  try {
+    header = JSON.parse(strictUtf8.decode(Buffer.from(segment, "base64url")));
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) return undefined;
+  if (Object.hasOwn(header, "crit") || Object.hasOwn(header, "b64")) return undefined;
+  const alg = (header as { alg?: unknown }).alg;
+  return typeof alg === "string" && alg.length > 0 ? alg : undefined;
+}
+
+/** Creates the fast path over `nodeCrypto`. */
+export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatureVerifier {
+  const prepared = new WeakMap<object, Prepared>();
+  const headers = new Map<string, string | undefined>();
+
+  const prepare = (key: SigningKey): Check | undefined => {
+    const material = key.key as unknown;
+    if (typeof material !== "object" || material === null) return undefined;
+    const known = prepared.get(material);
+    if (known !== undefined && known.alg === key.alg) return known.check;
+    const spec = SPECS[key.alg];
+    let check: Check | undefined;
+    if (spec !== undefined) {
+      try {
+        if (tag(material) === "CryptoKey" && cryptoKeyFits(material as WebCryptoKeyLike, spec)) {
+          check = checkFor(nodeCrypto, nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey), spec);
+        } else if (tag(material) === "KeyObject" && keyObjectFits(material as KeyObjectLike, spec)) {
+          check = checkFor(nodeCrypto, material as KeyObject, spec);
+        }
+      } catch {
+        check = undefined;
+      }
+    }
+    prepared.set(material, { alg: key.alg, check });
+    return check;
+  };
+
+  const headerAlg = (segment: string): string | undefined => {
+    if (headers.has(segment)) return headers.get(segment);
+    const alg = plainHeaderAlg(segment);
+    if (headers.size >= HEADER_MEMO_LIMIT) headers.clear();
+    headers.set(segment, alg);
+    return alg;
+  };
+
+  return {
+    verify(token, key) {
+      if (typeof token !== "string" || !COMPACT.test(token)) return undefined;
+      const first = token.indexOf(".");
+      const second = token.indexOf(".", first + 1);
+      // base64 never leaves a single character in the last quantum: jose refuses such segments.
+      if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {
+        return undefined;
+      }
+      if (headerAlg(token.slice(0, first)) !== key.alg) return undefined;
+      const check = prepare(key);
+      if (check === undefined) return undefined;
+      const data = Buffer.from(token.slice(0, second), "latin1");
+      const signature = Buffer.from(token.slice(second + 1), "base64url");
+      try {
+        return check(data, signature);
+      } catch {
+        // jose maps a throwing `subtle.verify` to a failed signature; so do we.
+        return false;
+      }
+    },
+  };
+}
