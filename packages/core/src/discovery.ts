@@ -91,15 +91,16 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
   function load(issuer: string, state: IssuerState): Promise<void> {
     if (state.inFlight !== undefined) return state.inFlight;
     if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
-    const run = discover(issuer, state);
-    state.inFlight = run;
-    void run.then(() => {
+    const run = discover(issuer, state).then((event) => {
       if (state.inFlight === run) state.inFlight = undefined;
+      emit(event);
     });
+    state.inFlight = run;
     return run;
   }
 
-  async function discover(issuer: string, state: IssuerState): Promise<void> {
+  /** Tries each metadata location in turn; records the outcome. Never rejects. */
+  async function discover(issuer: string, state: IssuerState): Promise<DiscoveryEvent> {
     let firstError: RemoteFetchError | undefined;
     for (const metadataUrl of metadataUrls(issuer)) {
       try {
@@ -115,8 +116,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         state.fetchedAt = clock();
         state.lastError = undefined;
         state.limiter.recordSuccess();
-        emit({ type: "discovery_succeeded", issuer, metadataUrl, jwksUri });
-        return;
+        return { type: "discovery_succeeded", issuer, metadataUrl, jwksUri };
       } catch (cause) {
         const error =
           cause instanceof RemoteFetchError
@@ -130,7 +130,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     const error = firstError ?? new RemoteFetchError("ERR_METADATA_INVALID", issuer);
     state.lastError = error;
     state.limiter.recordFailure(clock());
-    emit({ type: "discovery_failed", issuer, error, servingCachedMetadata: state.jwksUri !== undefined });
+    return { type: "discovery_failed", issuer, error, servingCachedMetadata: state.jwksUri !== undefined };
   }
 
   async function jwksUri(issuer: string): Promise<string> {

@@ -94,15 +94,18 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   function load(state: JwksState, reason: JwksFetchReason): Promise<void> {
     if (state.inFlight !== undefined) return state.inFlight;
     if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
-    const run = fetchAndStore(state, reason);
-    state.inFlight = run;
-    void run.then(() => {
+    // The fetch is over for everyone before anyone hears about it: a request reacting to the event
+    // must not join a finished fetch.
+    const run = fetchAndStore(state, reason).then((event) => {
       if (state.inFlight === run) state.inFlight = undefined;
+      emit(event);
     });
+    state.inFlight = run;
     return run;
   }
 
-  async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<void> {
+  /** Fetches, checks and stores the JWKS; records the outcome. Never rejects. */
+  async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<JwksCacheEvent> {
     try {
       const { url, body } = await fetchJson(state.uri, {
         fetch: config.fetch,
@@ -119,7 +122,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       state.staleReported = false;
       const before = keyIds(previous?.keys ?? []);
       const after = keyIds(parsed.keys);
-      emit({
+      return {
         type: "fetch_succeeded",
         jwksUri: state.uri,
         reason,
@@ -127,7 +130,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         skippedCount: parsed.skipped,
         addedKeyIds: [...after].filter((kid) => !before.has(kid)),
         removedKeyIds: [...before].filter((kid) => !after.has(kid)),
-      });
+      };
     } catch (cause) {
       const error =
         cause instanceof RemoteFetchError
@@ -137,14 +140,14 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       state.limiter.recordFailure(now);
       state.lastError = error;
       state.staleReported = false;
-      emit({
+      return {
         type: "fetch_failed",
         jwksUri: state.uri,
         reason,
         error,
         servingCachedKeys: usable(state, now) !== undefined,
         retryInMs: config.failureBackoffMs,
-      });
+      };
     }
   }
 
