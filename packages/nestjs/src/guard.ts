@@ -13,7 +13,10 @@ import type { ScopegateOptions } from "./options.js";
 import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
 
 /** An Express or Fastify request, as Nest hands it to guards. */
-export type HttpRequest = RequestLike & { readonly raw?: { readonly rawHeaders?: unknown } };
+export type HttpRequest = RequestLike & {
+  readonly rawHeaders?: unknown;
+  readonly raw?: { readonly rawHeaders?: unknown };
+};
 
 /**
  * Authenticates the request's bearer token and checks the route's scopes. Failures are thrown as
@@ -90,13 +93,18 @@ export class ScopegateGuard implements CanActivate {
 }
 
 /**
- * Fastify's request keeps Node's message in `raw`; its `rawHeaders` reveal a repeated `Authorization`
- * header (Node keeps only the first in `headers`), which must be refused like on Express.
+ * The parts of the request bearer extraction reads, as a plain object: Express's `req.get()` must not
+ * make it look like a Fetch `Headers`, and Fastify keeps Node's `rawHeaders` (which reveal a repeated
+ * `Authorization` header that Node drops from `headers`) in `raw`.
  */
 function toRequestLike(request: HttpRequest): RequestLike {
-  const rawHeaders = request.raw?.rawHeaders;
-  if (!Array.isArray(rawHeaders) || "rawHeaders" in request) return request;
   const { headers, method, query, body } = request;
-  const view = { headers, method, query, body, rawHeaders };
+  const view: RequestLike & { rawHeaders: unknown } = {
+    headers,
+    method,
+    query,
+    body,
+    rawHeaders: request.rawHeaders ?? request.raw?.rawHeaders,
+  };
   return view;
 }
