@@ -1,0 +1,50 @@
+import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
+import type { Middleware } from "koa";
+import { getContext, setContext } from "./context.js";
+import { handOn } from "./errors.js";
+import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
+
+declare module "koa" {
+  interface DefaultState {
+    /**
+     * The verified access token, set by `bearerAuth()` (or a scope middleware that authenticated).
+     * `undefined` on anonymous requests (`credentialsRequired: false`) and on routes without scopegate.
+     */
+    auth?: VerifiedToken;
+  }
+}
+
+/** The middleware `bearerAuth()` returns; `verifier` is there to share with `requireScope(…, { verifier })`. */
+export type BearerAuthMiddleware = Middleware & { readonly verifier: Verifier };
+
+/**
+ * Authenticates the request's bearer token and sets `ctx.state.auth`.
+ *
+ * Failures (400 `invalid_request`, 401, 503 when no key can be had) are handed on as `handleErrors`
+ * says: by default thrown as a `BearerError` (`status`, `headers`, `expose`, `body()`) for your error
+ * middleware, and answered as RFC 6750 JSON when none of yours does.
+ * Options are checked now: a bad one throws a `TypeError`.
+ */
+export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware;
+export function bearerAuth(verifier: Verifier, options?: AuthOptions): BearerAuthMiddleware;
+export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOptions): BearerAuthMiddleware {
+  const { verifier, credentialsRequired, handleErrors } = resolveBearerAuth(first, second);
+
+  const scopegateBearerAuth: Middleware = async (ctx, next) => {
+    const previous = getContext(ctx);
+    if (previous?.verifier === verifier && previous.token) return next();
+    let token: VerifiedToken;
+    try {
+      token = await verifier.authenticate(ctx.request);
+    } catch (error) {
+      if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") {
+        setContext(ctx, { verifier, token: undefined, handleErrors });
+        return next();
+      }
+      return handOn(error, ctx, handleErrors);
+    }
+    setContext(ctx, { verifier, token, handleErrors });
+    return next();
+  };
+  return Object.assign(scopegateBearerAuth, { verifier });
+}

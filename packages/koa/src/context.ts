@@ -1,0 +1,26 @@
+import type { VerifiedToken, Verifier } from "@scopegate/core";
+import type { ParameterizedContext } from "koa";
+import type { HandleErrors } from "./options.js";
+
+/** What `bearerAuth()` leaves on a context for the scope middlewares after it. */
+export interface AuthContext {
+  verifier: Verifier;
+  /** `undefined` for an anonymous request (`credentialsRequired: false`, no credentials). */
+  token: VerifiedToken | undefined;
+  handleErrors: HandleErrors;
+}
+
+const CONTEXT = Symbol.for("scopegate.koa.context");
+
+type WithContext = { [CONTEXT]?: AuthContext };
+
+export function getContext(ctx: ParameterizedContext): AuthContext | undefined {
+  return (ctx as WithContext)[CONTEXT];
+}
+
+/** Records the outcome on the context and sets `ctx.state.auth` (left absent for anonymous requests). */
+export function setContext(ctx: ParameterizedContext, context: AuthContext): void {
+  Object.defineProperty(ctx, CONTEXT, { value: context, configurable: true, writable: true });
+  if (context.token) ctx.state.auth = context.token;
+  else delete ctx.state.auth;
+}
