@@ -110,6 +110,21 @@ export interface TestAuthority {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/**
+ * Keys no authority publishes, one per algorithm, shared by every authority in the process (a key
+ * foreign to all of them; sharing saves a key generation per authority).
+ */
+const foreignKeys = new Map<TestAlgorithm, Promise<TestKey>>();
+function foreignKey(alg: TestAlgorithm): Promise<TestKey> {
+  let key = foreignKeys.get(alg);
+  if (!key) {
+    key = generateTestKey(alg);
+    foreignKeys.set(alg, key);
+    key.catch(() => foreignKeys.delete(alg));
+  }
+  return key;
+}
+
 function fail(option: string, fix: string): never {
   throw new TypeError(`@scopegate/testing: invalid option \`${option}\`: ${fix}`);
 }
@@ -166,7 +181,6 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
   const faults = new FaultState();
   const sleeper = new Sleeper();
   const counts = { jwks: 0, discovery: 0 };
-  const foreignKeys = new Map<TestAlgorithm, Promise<TestKey>>();
   let running: RunningServer | undefined;
   let serverView: TestAuthorityServer | undefined;
   let starting: Promise<TestAuthorityServer> | undefined;
@@ -229,15 +243,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     audience,
     clock,
     keys,
-    foreignKey() {
-      const alg = keys.current.alg;
-      let key = foreignKeys.get(alg);
-      if (!key) {
-        key = generateTestKey(alg);
-        foreignKeys.set(alg, key);
-      }
-      return key;
-    },
+    foreignKey: () => foreignKey(keys.current.alg),
   });
 
   const makeServerView = (server: RunningServer): TestAuthorityServer => {
