@@ -157,6 +157,11 @@ async function exchange(url: string, options: FetchJsonOptions, signal: AbortSig
       target = next;
       continue;
     }
+    // A custom `fetch` that follows redirects itself must not smuggle in a non-https hop.
+    if (response.redirected && response.url && acceptableUrl(response.url) === undefined) {
+      discard(response);
+      throw new RemoteFetchError("ERR_FETCH_REDIRECT", href);
+    }
     if (response.status !== 200) {
       discard(response);
       throw new RemoteFetchError("ERR_FETCH_STATUS", href, { status: response.status });

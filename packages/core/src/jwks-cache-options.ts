@@ -64,7 +64,7 @@ export interface JwksCacheOptions {
   /**
    * Oldest keys ever used when refreshing fails (stale-if-error), counted from their last successful
    * fetch. Past it, requests get 503 until a fetch succeeds. At least `cacheMaxAgeMs`.
-   * Default: `86_400_000` (24 hours).
+   * Default: `86_400_000` (24 hours), or `cacheMaxAgeMs` when that is longer.
    */
   maxStaleMs?: number;
   /**

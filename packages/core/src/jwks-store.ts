@@ -14,7 +14,9 @@ export interface JwksRecord {
  * Where a JWKS cache keeps key sets, by JWKS URI. Synchronous, because it is read on every
  * verification. Replace it to bound or share storage differently, or to restore a snapshot at start-up.
  * The cache treats a record it did not store itself like any other: it is used while younger than
- * `maxStaleMs` and refreshed once older than `cacheMaxAgeMs`.
+ * `maxStaleMs` and refreshed once older than `cacheMaxAgeMs`. Return the same object for as long as
+ * a record is unchanged: imported keys are kept per record object, so a new object on every `get`
+ * means a key import on every verification.
  */
 export interface JwksStore {
   get(jwksUri: string): JwksRecord | undefined;

@@ -102,6 +102,18 @@ describe("fetchJson", () => {
     expect((await failure(`${server.origin}/nowhere`)).code).toBe("ERR_FETCH_REDIRECT");
   });
 
+  it("refuses the answer of a fetch that followed a redirect to plain http off loopback by itself", async () => {
+    const following: FetchLike = async () => {
+      const response = new Response('{"keys":[]}', { headers: { "content-type": "application/json" } });
+      Object.defineProperty(response, "redirected", { value: true });
+      Object.defineProperty(response, "url", { value: "http://jwks.example.com/keys" });
+      return response;
+    };
+    expect((await failure("https://as.example.com/keys", { fetch: following })).code).toBe(
+      "ERR_FETCH_REDIRECT",
+    );
+  });
+
   it("fails with ERR_FETCH_STATUS and the status for anything but 200", async () => {
     server.route("/gone", json({ error: "x" }, 500));
     const error = await failure(`${server.origin}/gone`);
