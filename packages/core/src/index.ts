@@ -40,6 +40,7 @@ export {
   requireScopes,
   type ScopeRequirement,
 } from "./scopes.js";
+export { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token-cache.js";
 export type {
   HeadersLike,
   JsonValue,

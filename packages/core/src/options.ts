@@ -1,6 +1,7 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
 import { DEFAULT_REALM } from "./errors.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "./jwks-cache.js";
+import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token-cache.js";
 import type { JwtClaims, JwtHeader } from "./types.js";
 
 /**
@@ -67,6 +68,13 @@ export interface VerifierOptions {
   discoveryTimeoutMs?: number;
   /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
+  /**
+   * The verified-token cache. A token seen again skips decoding and the signature check; the
+   * JWKS must still hold the key that verified it, and every claim check (against the current
+   * clock) and every `validators` entry run again on each use. Failures are never cached. `false`
+   * turns it off. Default: `{ maxEntries: 10_000 }` (on).
+   */
+  tokenCache?: TokenCacheOptions | false;
 }
 
 /** Options after validation and defaults. */
@@ -87,6 +95,8 @@ export interface ResolvedVerifierOptions {
   allowQueryToken: boolean;
   allowBodyToken: boolean;
   clock: () => number;
+  /** `null` when the verified-token cache is off. */
+  tokenCache: Required<TokenCacheOptions> | null;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -214,6 +224,19 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (options.clock !== undefined && typeof options.clock !== "function")
     fail("clock", "expected a function returning milliseconds.");
 
+  let tokenCache: Required<TokenCacheOptions> | null = null;
+  if (options.tokenCache !== false) {
+    if (
+      options.tokenCache !== undefined &&
+      (typeof options.tokenCache !== "object" || options.tokenCache === null)
+    )
+      fail("tokenCache", "expected `{ maxEntries?: number }` or `false`.");
+    const maxEntries = options.tokenCache?.maxEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1)
+      fail("tokenCache.maxEntries", `expected a whole number >= 1; got ${String(maxEntries)}.`);
+    tokenCache = { maxEntries };
+  }
+
   return {
     issuers,
     audiences,
@@ -238,5 +261,6 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowQueryToken: options.allowQueryToken === true,
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
+    tokenCache,
   };
 }

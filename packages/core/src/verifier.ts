@@ -2,10 +2,16 @@ import { type BearerExtractionOptions, extractBearerToken } from "./bearer.js";
 import { checkClaims, checkTokenType, isAllowedIssuer } from "./claims.js";
 import { createDiscovery, type Discovery } from "./discovery.js";
 import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
-import { createJwksCache, type JwksCache } from "./jwks-cache.js";
+import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
 import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
 import { readScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
 import { verifySignature } from "./signature.js";
+import {
+  type CachedVerification,
+  createTokenCache,
+  isSameSigningKey,
+  type TokenCache,
+} from "./token-cache.js";
 import { decodeToken } from "./token-format.js";
 import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./types.js";
 
@@ -54,15 +60,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return configured !== undefined ? Promise.resolve(configured) : discovery.jwksUri(issuer);
   };
 
-  async function verifyUnwrapped(token: string): Promise<VerifiedToken> {
-    const { header, claims } = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
-    checkTokenType(header, resolved.tokenType);
-    // Nothing is fetched for an issuer that is not configured.
-    if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
-    const issuer = claims.iss;
-    const key = await jwksCache.getKey(await jwksUriFor(issuer), { alg: header.alg, kid: header.kid });
-    await verifySignature(token, key);
-    checkClaims(claims, resolved, resolved.clock() / 1000);
+  const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+
+  async function runValidators(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> {
     for (const validator of resolved.validators) {
       let accepted: unknown;
       try {
@@ -72,7 +72,57 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
       if (accepted === false) throw new InvalidTokenError("ERR_TOKEN_REJECTED");
     }
-    return toVerifiedToken(token, header, claims, issuer, resolved.scopeClaims);
+  }
+
+  /** Checks that depend on the clock or on the caller's validators: run on every use, cached or not. */
+  function checkCurrent(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> | undefined {
+    checkClaims(claims, resolved, resolved.clock() / 1000);
+    return resolved.validators.length === 0 ? undefined : runValidators(claims, header);
+  }
+
+  async function verifyUnwrapped(token: string): Promise<VerifiedToken> {
+    const cached = tokenCache?.get(token, resolved.clock());
+    if (cached !== undefined) {
+      const verified = await reuse(token, cached);
+      if (verified !== undefined) return verified;
+    }
+    const { header, claims } = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
+    checkTokenType(header, resolved.tokenType);
+    // Nothing is fetched for an issuer that is not configured.
+    if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
+    const issuer = claims.iss;
+    const selector = { alg: header.alg, kid: header.kid };
+    const key = await jwksCache.getKey(await jwksUriFor(issuer), selector);
+    await verifySignature(token, key);
+    await checkCurrent(claims, header);
+    const verified = toVerifiedToken(token, header, claims, issuer, resolved.scopeClaims);
+    if (tokenCache !== null) {
+      const expiresAtMs = ((claims.exp as number) + resolved.clockToleranceSec) * 1000;
+      tokenCache.set(token, { verified, selector, key, expiresAtMs });
+    }
+    return verified;
+  }
+
+  /**
+   * A cached token: the JWKS must still give the key that verified it, and the claim checks and
+   * validators must pass again now. `undefined` when the key changed (verify afresh); a failure drops
+   * the entry and is thrown as on a first verification.
+   */
+  async function reuse(token: string, entry: CachedVerification): Promise<VerifiedToken | undefined> {
+    const { verified } = entry;
+    let key: SigningKey;
+    try {
+      key = await jwksCache.getKey(await jwksUriFor(verified.issuer), entry.selector);
+      if (!isSameSigningKey(entry.key, key)) {
+        tokenCache?.delete(token);
+        return undefined;
+      }
+      await checkCurrent(verified.claims, verified.header);
+    } catch (error) {
+      tokenCache?.delete(token);
+      throw error;
+    }
+    return verified;
   }
 
   const verifier: Verifier = {

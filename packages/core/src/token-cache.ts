@@ -1,0 +1,123 @@
+import { LRUCache } from "lru-cache";
+import type { SigningKey } from "./jwks-cache.js";
+import type { KeySelector, PublicJwk } from "./key-selection.js";
+import type { VerifiedToken } from "./types.js";
+
+/**
+ * The verified-token cache: a bounded LRU of tokens that passed every check, keyed by the whole
+ * compact token. A hit skips only decoding and the signature check, the two things that cannot
+ * change for the same string under the same key. On every hit the verifier still asks the JWKS
+ * cache for the token's key and compares it with the key that verified it, re-runs every claim
+ * check against the current clock (`exp`, `nbf`, `iat`, `maxTokenAgeSec`) and re-runs custom
+ * validators; scopes are checked per route as always. Failures are never stored.
+ */
+
+export interface TokenCacheOptions {
+  /**
+   * Most tokens kept; past it the least recently used is dropped. An entry costs about 2 KB (the
+   * token string, its decoded header and claims), so the default bounds the cache near 20 MB.
+   * Default: `10_000`.
+   */
+  maxEntries?: number;
+}
+
+/** A successful verification, as remembered. */
+export interface CachedVerification {
+  readonly verified: VerifiedToken;
+  /** How the token asked the JWKS for its key (`alg`, `kid`). */
+  readonly selector: Readonly<KeySelector>;
+  /** The key that verified the signature. */
+  readonly key: SigningKey;
+  /** The entry is dropped at this time (ms since the epoch): `exp` plus the clock tolerance. */
+  readonly expiresAtMs: number;
+}
+
+export interface TokenCache {
+  /** The entry for `token` unless it expired by `nowMs` (an expired entry is dropped). */
+  get(token: string, nowMs: number): CachedVerification | undefined;
+  /** Remembers a verification; its claims and header are frozen deeply first. */
+  set(token: string, entry: CachedVerification): void;
+  delete(token: string): void;
+  clear(): void;
+  /** Entries held now. */
+  readonly size: number;
+  /** The bound on `size`. */
+  readonly maxEntries: number;
+}
+
+/** Default bound on cached verified tokens. */
+export const DEFAULT_TOKEN_CACHE_ENTRIES = 10_000;
+
+/** Creates a verified-token cache. */
+export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
+  const maxEntries = options.maxEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new TypeError(
+      `scopegate: invalid option \`tokenCache.maxEntries\`: expected a whole number >= 1; got ${String(maxEntries)}.`,
+    );
+  }
+  const lru = new LRUCache<string, CachedVerification>({ max: maxEntries });
+  return {
+    get(token, nowMs) {
+      const entry = lru.get(token);
+      if (entry === undefined) return undefined;
+      if (nowMs >= entry.expiresAtMs) {
+        lru.delete(token);
+        return undefined;
+      }
+      return entry;
+    },
+    set(token, entry) {
+      deepFreeze(entry.verified.header);
+      deepFreeze(entry.verified.claims);
+      lru.set(token, entry);
+    },
+    delete(token) {
+      lru.delete(token);
+    },
+    clear() {
+      lru.clear();
+    },
+    get size() {
+      return lru.size;
+    },
+    maxEntries,
+  };
+}
+
+/**
+ * Freezes nested arrays and objects, so that code handed a cached token cannot change what the next
+ * request sees. Claims are parsed JSON: no cycles.
+ */
+function deepFreeze(value: object): void {
+  for (const key in value) {
+    const member = (value as Record<string, unknown>)[key];
+    if (typeof member === "object" && member !== null && !Object.isFrozen(member)) {
+      deepFreeze(member);
+      Object.freeze(member);
+    }
+  }
+  Object.freeze(value);
+}
+
+const fingerprints = new WeakMap<object, string>();
+
+/** The public key material of a JWK, as one comparable string. */
+function fingerprint(jwk: Readonly<PublicJwk>): string {
+  let print = fingerprints.get(jwk);
+  if (print === undefined) {
+    print = [jwk.kty, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y].map((part) => String(part ?? "")).join(".");
+    fingerprints.set(jwk, print);
+  }
+  return print;
+}
+
+/**
+ * True when `current` (what the JWKS gives now) is the key that verified a cached token: the same
+ * object, or the same public key material for the same algorithm (a refetched, unchanged JWKS).
+ */
+export function isSameSigningKey(cached: SigningKey, current: SigningKey): boolean {
+  if (cached === current) return true;
+  if (cached.alg !== current.alg) return false;
+  return cached.jwk === current.jwk || fingerprint(cached.jwk) === fingerprint(current.jwk);
+}
