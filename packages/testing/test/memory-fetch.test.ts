@@ -9,7 +9,7 @@ describe("authority.fetch", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.get("cache-control")).toBe("public, max-age=300");
-    const jwks = await response.json();
+    const jwks = (await response.json()) as ReturnType<typeof authority.jwks>;
     const token = await authority.mint();
     await expect(
       jwtVerify(token, createLocalJWKSet(jwks), {
