@@ -1,0 +1,36 @@
+import type { VerifierOptions } from "../options.js";
+import {
+  allowList,
+  baseUrl,
+  type PresetOptions,
+  type PresetOverrides,
+  stringList,
+  withOverrides,
+} from "./shared.js";
+
+export interface Auth0PresetOptions extends PresetOptions {
+  /** The tenant's domain (`example.us.auth0.com`) or custom domain; `https://` and a trailing slash are optional. */
+  domain: string;
+  /** The API's Identifier in Auth0 (what clients send as `audience`). */
+  audience: string | readonly string[];
+}
+
+/**
+ * Auth0: issuer `https://{domain}/` (with the trailing slash Auth0 puts in `iss`), keys at
+ * `https://{domain}/.well-known/jwks.json`, scopes from `scope` and, with RBAC, `permissions`. The
+ * calling client is `azp` (or `client_id` with the RFC 9068 token profile).
+ */
+export function auth0(options: Auth0PresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  const url = baseUrl("auth0", "domain", options?.domain, { pathAllowed: false });
+  const origin = `https://${url.host}`;
+  return withOverrides(
+    {
+      issuer: `${origin}/`,
+      audience: stringList("auth0", "audience", options.audience),
+      jwksUri: `${origin}/.well-known/jwks.json`,
+      scopeClaims: ["scope", "permissions"],
+      allowedClientIds: allowList("auth0", options),
+    },
+    overrides,
+  );
+}

@@ -1,0 +1,91 @@
+import { InvalidTokenError } from "../errors.js";
+import type { VerifierOptions } from "../options.js";
+import {
+  allowList,
+  clientAllowList,
+  type PresetOptions,
+  type PresetOverrides,
+  presetError,
+  refuseCoreAllowList,
+  requireString,
+  stringList,
+  withOverrides,
+} from "./shared.js";
+
+/** Access token versions: `"1.0"` (issuer `sts.windows.net`) and `"2.0"` (issuer `login.microsoftonline.com/…/v2.0`). */
+export type EntraTokenVersion = "1.0" | "2.0";
+
+export interface EntraPresetOptions extends PresetOptions {
+  /** The directory (tenant) id, a GUID. */
+  tenantId: string;
+  /**
+   * The API's identifier as it appears in `aud`: the application (client) id for v2.0 tokens, the
+   * Application ID URI (e.g. `api://…`) for v1.0 tokens. List both if clients get either.
+   */
+  audience: string | readonly string[];
+  /** Token versions accepted. Default: `["1.0", "2.0"]`. */
+  versions?: readonly EntraTokenVersion[];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Issuer and JWKS URL of each Entra ID token version for a tenant. */
+export function entraEndpoints(
+  tenantId: string,
+): Record<EntraTokenVersion, { issuer: string; jwksUri: string }> {
+  return {
+    "1.0": {
+      issuer: `https://sts.windows.net/${tenantId}/`,
+      jwksUri: `https://login.microsoftonline.com/${tenantId}/discovery/keys`,
+    },
+    "2.0": {
+      issuer: `https://login.microsoftonline.com/${tenantId}/v2.0`,
+      jwksUri: `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+    },
+  };
+}
+
+/**
+ * Microsoft Entra ID (Azure AD) app-only tokens: v1.0 issuer `https://sts.windows.net/{tid}/` and v2.0
+ * issuer `https://login.microsoftonline.com/{tid}/v2.0`, each with its tenant's keys; `tid` must be
+ * the tenant; permissions from the app roles in `roles`. The calling client is `azp` (v2.0) or
+ * `appid` (v1.0).
+ */
+export function entra(options: EntraPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  const tenantId = requireString("entra", "tenantId", options?.tenantId).toLowerCase();
+  if (!GUID.test(tenantId)) {
+    throw presetError(
+      "entra",
+      "tenantId",
+      "expected the directory (tenant) id, a GUID; a domain name is not the issuer.",
+    );
+  }
+  const versions: readonly EntraTokenVersion[] = options.versions ?? ["1.0", "2.0"];
+  const given: unknown = versions;
+  if (!Array.isArray(given) || given.length === 0 || given.some((v) => v !== "1.0" && v !== "2.0")) {
+    throw presetError("entra", "versions", 'expected a non-empty array of "1.0" and/or "2.0".');
+  }
+  refuseCoreAllowList("entra", "azp (v2.0) or appid (v1.0)", overrides);
+  const endpoints = entraEndpoints(tenantId);
+  const chosen = [...new Set(versions)].map((v) => endpoints[v]);
+  const allowed = allowList("entra", options);
+  return withOverrides(
+    {
+      issuer: chosen.map((e) => e.issuer),
+      audience: stringList("entra", "audience", options.audience),
+      jwksUri: Object.fromEntries(chosen.map((e) => [e.issuer, e.jwksUri])),
+      requiredClaims: ["tid"],
+      scopeClaims: ["roles"],
+      validators: [
+        (claims) => {
+          if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tenantId) {
+            throw new InvalidTokenError("ERR_TOKEN_CLAIM_INVALID");
+          }
+          return true;
+        },
+        ...(allowed === null ? [] : [clientAllowList(["azp", "appid"], allowed)]),
+      ],
+    },
+    overrides,
+  );
+}

@@ -1,0 +1,50 @@
+import type { VerifierOptions } from "../options.js";
+import {
+  allowList,
+  baseUrl,
+  clientAllowList,
+  type PresetOptions,
+  type PresetOverrides,
+  presetError,
+  refuseCoreAllowList,
+  stringList,
+  withOverrides,
+  withoutTrailingSlash,
+} from "./shared.js";
+
+export interface OktaPresetOptions extends PresetOptions {
+  /** The custom authorization server's issuer, e.g. `https://example.okta.com/oauth2/default`. */
+  issuer: string;
+  /** The authorization server's audience, e.g. `api://default`. */
+  audience: string | readonly string[];
+}
+
+/**
+ * Okta custom authorization servers: issuer as configured (no trailing slash), keys at
+ * `{issuer}/v1/keys`, scopes from the `scp` array. The calling client is `cid`. Tokens of the org
+ * authorization server (`https://{domain}` without `/oauth2/…`) are for Okta's own APIs and are refused
+ * here at set-up.
+ */
+export function okta(options: OktaPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  const url = baseUrl("okta", "issuer", options?.issuer);
+  if (!/^\/oauth2\/[^/]+\/?$/.test(url.pathname)) {
+    throw presetError(
+      "okta",
+      "issuer",
+      "expected a custom authorization server's issuer (https://{domain}/oauth2/{id}, e.g. …/oauth2/default); org authorization server tokens cannot be verified by your API.",
+    );
+  }
+  refuseCoreAllowList("okta", "cid", overrides);
+  const issuer = withoutTrailingSlash(url);
+  const allowed = allowList("okta", options);
+  return withOverrides(
+    {
+      issuer,
+      audience: stringList("okta", "audience", options.audience),
+      jwksUri: `${issuer}/v1/keys`,
+      scopeClaims: ["scp"],
+      ...(allowed === null ? {} : { validators: [clientAllowList(["cid"], allowed)] }),
+    },
+    overrides,
+  );
+}

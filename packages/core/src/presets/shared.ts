@@ -1,0 +1,121 @@
+import { InvalidTokenError } from "../errors.js";
+import type { ClaimValidator, VerifierOptions } from "../options.js";
+import type { JwtClaims } from "../types.js";
+
+/** Options every preset takes. */
+export interface PresetOptions {
+  /**
+   * Calling clients whose tokens are accepted (read from the claim where the provider names the
+   * client). Default: `null` (any client of the issuer with a token for this audience).
+   */
+  allowedClientIds?: readonly string[] | null;
+}
+
+/**
+ * Options that replace the preset's (e.g. `clockToleranceSec`, `algorithms`, `jwks`). `validators`
+ * are appended to the preset's, never replace them. Default: `{}`.
+ */
+export type PresetOverrides = Partial<VerifierOptions>;
+
+/** A TypeError naming the preset and the option, as `createVerifier` does for its own options. */
+export function presetError(preset: string, option: string, fix: string): TypeError {
+  return new TypeError(`scopegate: invalid option \`${option}\` of presets.${preset}(): ${fix}`);
+}
+
+export function requireString(preset: string, option: string, value: unknown): string {
+  if (typeof value !== "string" || value.length === 0 || value.trim() !== value) {
+    throw presetError(preset, option, "expected a non-empty string without surrounding spaces.");
+  }
+  return value;
+}
+
+export function stringList(preset: string, option: string, value: unknown): string[] {
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : null;
+  if (list === null || list.length === 0) {
+    throw presetError(preset, option, "expected a non-empty string or a non-empty array of strings.");
+  }
+  return list.map((item) => requireString(preset, option, item));
+}
+
+/** The allow-list option, checked; `null` when absent. */
+export function allowList(preset: string, options: PresetOptions): string[] | null {
+  const value = options.allowedClientIds;
+  return value === undefined || value === null ? null : stringList(preset, "allowedClientIds", value);
+}
+
+/**
+ * A base URL given with or without `https://` and trailing slashes, parsed: no query, fragment or
+ * credentials. Returns the URL without a trailing slash.
+ */
+export function baseUrl(preset: string, option: string, value: unknown, { pathAllowed = true } = {}): URL {
+  const text = requireString(preset, option, value);
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw presetError(preset, option, `${JSON.stringify(text)} is not a host name or URL.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw presetError(preset, option, "expected an https: URL.");
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw presetError(preset, option, "the URL must not carry credentials, a query or a fragment.");
+  }
+  if (!pathAllowed && url.pathname !== "/") {
+    throw presetError(preset, option, "expected a host name (no path).");
+  }
+  return url;
+}
+
+/** `url.href` without its trailing slash(es). */
+export function withoutTrailingSlash(url: URL): string {
+  return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * A validator that accepts only tokens whose client (the first of `claimNames` present) is listed.
+ * For providers that name the client somewhere other than `client_id` / `azp`.
+ */
+export function clientAllowList(claimNames: readonly string[], allowed: readonly string[]): ClaimValidator {
+  const accepted = new Set(allowed);
+  return (claims: Readonly<JwtClaims>) => {
+    const name = claimNames.find((n) => claims[n] !== undefined);
+    const client = name === undefined ? undefined : claims[name];
+    if (typeof client !== "string" || !accepted.has(client)) throw new InvalidTokenError("ERR_TOKEN_CLIENT");
+    return true;
+  };
+}
+
+/** Applies `overrides` over a preset's options; validators are appended, not replaced. */
+export function withOverrides(
+  base: VerifierOptions,
+  overrides: PresetOverrides | undefined,
+): VerifierOptions {
+  if (overrides === undefined) return base;
+  if (typeof overrides !== "object" || overrides === null) {
+    throw new TypeError("scopegate: preset overrides must be an object of verifier options.");
+  }
+  const merged: VerifierOptions = { ...base, ...overrides };
+  if (base.validators !== undefined || overrides.validators !== undefined) {
+    merged.validators = [...(base.validators ?? []), ...(overrides.validators ?? [])];
+  }
+  return merged;
+}
+
+/**
+ * For providers whose client claim core does not read: the allow-list belongs in the preset's own
+ * options, where it is checked against the right claim.
+ */
+export function refuseCoreAllowList(
+  preset: string,
+  claim: string,
+  overrides: PresetOverrides | undefined,
+): void {
+  if (overrides?.allowedClientIds !== undefined && overrides.allowedClientIds !== null) {
+    throw presetError(
+      preset,
+      "allowedClientIds",
+      `pass it in the preset's first argument, not in overrides: this provider names the client in \`${claim}\`.`,
+    );
+  }
+}
