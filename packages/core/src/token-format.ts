@@ -13,14 +13,115 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const KEY_CARRYING_PARAMETERS = ["jwk", "jku", "x5u", "x5c"] as const;
 const MAX_KID_LENGTH = 1024;
 
+/**
+ * Deepest nesting of objects and arrays accepted in a header or payload. Real access tokens nest
+ * two to four levels (Keycloak's `realm_access.roles`, Hasura's claims); 32 leaves ample room while
+ * keeping a token from handing recursive consumers (validators, loggers, `structuredClone`) an
+ * 8 KB-deep structure.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+function isJsonWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Counts the object members JSON text (already accepted by `JSON.parse`) spells out: every string
+ * followed by a colon. Strings are skipped with `indexOf`.
+ */
+function scanMembers(text: string): number {
+  let members = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) {
+    let end = text.indexOf('"', i + 1);
+    for (;;) {
+      if (end < 0) return Number.POSITIVE_INFINITY; // unreachable for valid JSON
+      let slashes = 0;
+      while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+      if (slashes % 2 === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    let next = end + 1;
+    while (isJsonWhitespace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === COLON) members++;
+    i = end;
+  }
+  return members;
+}
+
+/** Counts the members of every object in a parsed JSON value and its depth (iteratively: no recursion). */
+function measure(value: unknown): { members: number; depth: number } {
+  let members = 0;
+  let deepest = 0;
+  const pending: unknown[] = [value];
+  const depths: number[] = [1];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (Array.isArray(item)) {
+      for (const element of item) {
+        if (typeof element === "object" && element !== null) {
+          pending.push(element);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    const keys = Object.keys(item as object);
+    members += keys.length;
+    for (const key of keys) {
+      const member = (item as Record<string, unknown>)[key];
+      if (typeof member === "object" && member !== null) {
+        pending.push(member);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return { members, depth: deepest };
+}
+
+/** Occurrences of `":` (a member name's closing quote and its colon, as every serializer writes them). */
+function countQuoteColons(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('":'); at !== -1; at = text.indexOf('":', at + 2)) count++;
+  return count;
+}
+
+const SPACE_BEFORE_COLON = /[ \t\r\n]:/;
+
+/**
+ * True when `text` spells out more object members than the parsed value holds (`members`): a name repeats.
+ * Fast path: with no whitespace before any colon, each member is one `":`; when their count matches,
+ * there is no duplicate. Otherwise (`" :`, or `\":` inside a string) the full scan decides.
+ */
+function hasDuplicateMembers(text: string, members: number): boolean {
+  if (!SPACE_BEFORE_COLON.test(text) && countQuoteColons(text) === members) return false;
+  return scanMembers(text) !== members;
+}
+
+/**
+ * Parses one segment into a JSON object. Rejects duplicate member names anywhere in it (the text
+ * spells out more members than the parsed value holds: `JSON.parse` keeps the last duplicate, other
+ * parsers the first, and a token must mean one thing to every reader), and nesting deeper than
+ * {@link MAX_JSON_DEPTH}.
+ */
 function decodeSegment(segment: string): Record<string, unknown> {
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    text = Buffer.from(segment, "base64url").toString("utf8");
+    value = JSON.parse(text);
   } catch (cause) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
+  }
+  const { members, depth } = measure(value);
+  if (depth > MAX_JSON_DEPTH || hasDuplicateMembers(text, members)) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   }
   return value as Record<string, unknown>;
@@ -28,8 +129,9 @@ function decodeSegment(segment: string): Record<string, unknown> {
 
 /**
  * Splits and decodes a compact JWS cheaply, before any key is fetched: size bound, three base64url
- * segments, JSON objects, an allowed `alg`, a string `kid`, no `crit`, no `b64`, no key-carrying
- * parameters. Throws `InvalidTokenError`.
+ * segments, JSON objects without duplicate member names and at most {@link MAX_JSON_DEPTH} deep, an
+ * allowed `alg`, a string `kid`, no `crit`, no `b64`, no key-carrying parameters. Throws
+ * `InvalidTokenError`.
  */
 export function decodeToken(
   token: string,
