@@ -2,7 +2,7 @@ export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./algo
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./bearer.js";
 export { type ChallengeParams, formatChallenge } from "./challenge.js";
 export { checkClaims, checkTokenType } from "./claims.js";
-export { createDiscovery, type Discovery, type DiscoveryOptions } from "./discovery.js";
+export { createDiscovery, type Discovery, type DiscoveryEvent, type DiscoveryOptions } from "./discovery.js";
 export {
   BearerError,
   type BearerErrorBody,
@@ -22,13 +22,22 @@ export {
   JwksUnavailableError,
   type JwksUnavailableOptions,
 } from "./errors.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
   type JwksCache,
+  type JwksCacheEvent,
   type JwksCacheOptions,
+  type JwksFetchReason,
   type SigningKey,
 } from "./jwks-cache.js";
+export {
+  createMemoryJwksStore,
+  type JwksRecord,
+  type JwksStore,
+  type MemoryJwksStoreOptions,
+} from "./jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
 export type { ClaimValidator, ResolvedVerifierOptions, TokenTypeMode, VerifierOptions } from "./options.js";
 export { type ErrorResponse, toErrorResponse } from "./response.js";

@@ -1,4 +1,5 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
+import type { DiscoveryOptions } from "./discovery.js";
 import { DEFAULT_REALM } from "./errors.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "./jwks-cache.js";
 import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token-cache.js";
@@ -66,6 +67,8 @@ export interface VerifierOptions {
   fetch?: FetchLike;
   /** Discovery request timeout, in milliseconds. Default: `5000`. */
   discoveryTimeoutMs?: number;
+  /** Options of the verifier's discovery client (`cacheMaxAgeMs`, `onEvent`, …). Default: `{}`. */
+  discovery?: Omit<DiscoveryOptions, "issuers" | "fetch" | "clock">;
   /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
   /**

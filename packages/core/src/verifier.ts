@@ -48,6 +48,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(options.discoveryTimeoutMs !== undefined ? { timeoutMs: options.discoveryTimeoutMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...options.discovery,
+    // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
+    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
   });
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
