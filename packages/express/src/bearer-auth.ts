@@ -1,6 +1,6 @@
 import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { getContext, setContext } from "./context.js";
+import { getContext, requestView, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
 
@@ -38,7 +38,7 @@ export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOpt
       next();
       return;
     }
-    verifier.authenticate(req).then(
+    verifier.authenticate(requestView(req)).then(
       (token) => {
         setContext(req, { verifier, token, handleErrors });
         next();

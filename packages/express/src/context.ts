@@ -1,4 +1,4 @@
-import type { VerifiedToken, Verifier } from "@scopegate/core";
+import type { RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
 import type { Request } from "express";
 import type { HandleErrors } from "./options.js";
 
@@ -8,6 +8,21 @@ export interface AuthContext {
   /** `undefined` for an anonymous request (`credentialsRequired: false`, no credentials). */
   token: VerifiedToken | undefined;
   handleErrors: HandleErrors;
+}
+
+/**
+ * The parts of `req` bearer extraction reads, as a plain object. Passing `req` itself is not enough
+ * today: core takes anything with a `get()` method (Express's `req.get`) for a Fetch `Headers`, and
+ * would then miss the query, the body and the repeated `Authorization` lines in `rawHeaders`.
+ */
+export function requestView(req: Request): RequestLike & { rawHeaders: readonly string[] } {
+  return {
+    headers: req.headers,
+    method: req.method,
+    query: req.query,
+    body: req.body,
+    rawHeaders: req.rawHeaders,
+  };
 }
 
 const CONTEXT = Symbol.for("scopegate.express.context");

@@ -1,6 +1,6 @@
 import type { ScopeRequirement, VerifiedToken, Verifier } from "@scopegate/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { type AuthContext, getContext, setContext } from "./context.js";
+import { type AuthContext, getContext, requestView, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { type HandleErrors, type RequireScopesOptions, resolveScopes } from "./options.js";
 
@@ -43,7 +43,7 @@ function scopeMiddleware(where: string, requirement: ScopeRequirement, own: Scop
       next(new ScopegateConfigurationError(where));
       return;
     }
-    verifier.authenticate(req).then(
+    verifier.authenticate(requestView(req)).then(
       (token) => {
         setContext(req, { verifier, token, handleErrors: mode });
         check(verifier, token);

@@ -1,6 +1,6 @@
 import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
 import type { Middleware } from "koa";
-import { getContext, setContext } from "./context.js";
+import { getContext, requestView, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
 
@@ -35,7 +35,7 @@ export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOpt
     if (previous?.verifier === verifier && previous.token) return next();
     let token: VerifiedToken;
     try {
-      token = await verifier.authenticate(ctx.request);
+      token = await verifier.authenticate(requestView(ctx));
     } catch (error) {
       if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") {
         setContext(ctx, { verifier, token: undefined, handleErrors });

@@ -1,6 +1,6 @@
 import type { ScopeRequirement, VerifiedToken, Verifier } from "@scopegate/core";
 import type { Middleware } from "koa";
-import { type AuthContext, getContext, setContext } from "./context.js";
+import { type AuthContext, getContext, requestView, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { type HandleErrors, type RequireScopesOptions, resolveScopes } from "./options.js";
 
@@ -35,7 +35,7 @@ function scopeMiddleware(where: string, requirement: ScopeRequirement, own: Scop
       if (!chosen) throw new ScopegateConfigurationError(where);
       verifier = chosen;
       try {
-        token = await verifier.authenticate(ctx.request);
+        token = await verifier.authenticate(requestView(ctx));
       } catch (error) {
         return handOn(error, ctx, mode);
       }

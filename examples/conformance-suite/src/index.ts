@@ -1,0 +1,9 @@
+export { type BehaviourTableOptions, type RunningApp, runBehaviourTable } from "./behaviour-table.js";
+export {
+  type BearerFailureOptions,
+  expectBearerFailure,
+  expectJsonFailure,
+  type ResponseLike,
+} from "./expect-failure.js";
+export { bearer, type CallOptions, call, type Method } from "./http.js";
+export { CREDENTIAL_CASES, type CredentialCase, type Credentials } from "./token-cases.js";

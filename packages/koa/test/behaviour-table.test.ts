@@ -1,0 +1,54 @@
+import Router from "@koa/router";
+import { runBehaviourTable } from "@scopegate-examples/conformance-suite";
+import Koa3 from "koa";
+import Koa2 from "koa2";
+import {
+  bearerAuth,
+  createVerifier,
+  requireScope,
+  requireScopes,
+  type VerifierOptions,
+} from "../src/index.js";
+import { listen } from "./support.js";
+
+/** The behaviour table's routes on @koa/router; no error middleware of the app's own. */
+function router(options: VerifierOptions): Router {
+  const verifier = createVerifier(options);
+  const auth = bearerAuth(verifier);
+  const router = new Router();
+  router.get("/me", auth, (ctx) => {
+    const { auth } = ctx.state;
+    ctx.body = { subject: auth?.subject, clientId: auth?.clientId, scopes: auth?.scopes };
+  });
+  router.get("/optional", bearerAuth(verifier, { credentialsRequired: false }), (ctx) => {
+    ctx.body = { subject: ctx.state.auth?.subject ?? null };
+  });
+  router.get("/all", auth, requireScopes(["event.create", "event.delete"]), (ctx) => {
+    ctx.body = { ok: true };
+  });
+  router.get("/any", auth, requireScopes(["report.read", "admin"], { match: "any" }), (ctx) => {
+    ctx.body = { ok: true };
+  });
+  router.get("/scoped", requireScope("event.read", { verifier }), (ctx) => {
+    ctx.body = { subject: ctx.state.auth?.subject };
+  });
+  return router;
+}
+
+runBehaviourTable("@scopegate/koa on Koa 3", {
+  async start(options) {
+    const app = new Koa3();
+    app.silent = true;
+    app.use(router(options).routes());
+    return listen(app.callback());
+  },
+});
+
+runBehaviourTable("@scopegate/koa on Koa 2", {
+  async start(options) {
+    const app = new Koa2();
+    app.silent = true;
+    app.use(router(options).routes() as unknown as Koa2.Middleware);
+    return listen(app.callback());
+  },
+});
