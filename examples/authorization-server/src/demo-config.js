@@ -1,26 +1,26 @@
-import type { AuthorizationServerOptions, ClientRegistration } from "./server.js";
+// @ts-check
 
 /** The calendar API's identifier: the `resource` clients ask for and the `aud` of their tokens. */
 export const CALENDAR_API = "https://calendar.example.com";
 
 /** The scopes the calendar API defines. */
-export const CALENDAR_SCOPES = [
+export const CALENDAR_SCOPES = Object.freeze([
   "event.read",
   "event.create",
   "event.delete",
   "report.read",
   "admin",
-] as const;
-
-type Env = Readonly<Record<string, string | undefined>>;
+]);
 
 /**
  * The demo's clients. Secrets come from the environment; the defaults are for this local demo only.
  * - `task-service`: creates, lists and deletes events.
  * - `reporting`: reads reports.
- * - `short-lived`: reads events with tokens that expire after a second, to show expiry.
+ * - `short-lived`: reads events with tokens that expire after one second, to show expiry.
+ * @param {Readonly<Record<string, string | undefined>>} [env]
+ * @returns {import("./server.js").ClientRegistration[]}
  */
-export function demoClients(env: Env = process.env): ClientRegistration[] {
+export function demoClients(env = process.env) {
   return [
     {
       clientId: "task-service",
@@ -41,14 +41,29 @@ export function demoClients(env: Env = process.env): ClientRegistration[] {
   ];
 }
 
-/** Options for the demo's authorization server, from the environment. */
-export function demoOptions(env: Env = process.env): AuthorizationServerOptions {
+/**
+ * Options for the demo's authorization server, from the environment. Throws a one-line `Error`
+ * naming the variable when a setting is invalid.
+ * @param {Readonly<Record<string, string | undefined>>} [env]
+ * @returns {import("./server.js").AuthorizationServerOptions}
+ */
+export function demoOptions(env = process.env) {
+  const port = env.PORT === undefined || env.PORT === "" ? 0 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error("PORT must be an integer from 0 to 65535");
+  }
+  const audience = env.AUDIENCE || CALENDAR_API;
+  try {
+    new URL(audience);
+  } catch {
+    throw new Error("AUDIENCE must be an absolute URI (an RFC 8707 resource indicator)");
+  }
   return {
-    audience: env.AUDIENCE || CALENDAR_API,
+    audience,
     apiScopes: CALENDAR_SCOPES,
     clients: demoClients(env),
     host: env.HOST || "127.0.0.1",
-    port: env.PORT === undefined || env.PORT === "" ? 0 : Number(env.PORT),
+    port,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
   };
 }

@@ -1,0 +1,4 @@
+// @ts-check
+export { CALENDAR_API, CALENDAR_SCOPES, demoClients, demoOptions } from "./demo-config.js";
+export { generateSigningKey } from "./keys.js";
+export { startAuthorizationServer } from "./server.js";
