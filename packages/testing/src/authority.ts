@@ -1,13 +1,19 @@
 import { checkAlgorithm, DEFAULT_TEST_ALGORITHM, type TestAlgorithm } from "./algorithms.js";
-import { type BadTokens, createBadTokens } from "./bad-tokens.js";
-import { type Answer, FaultState, type Outcome, type SimulatedMode, type SimulateOptions } from "./faults.js";
-import { type ListenOptions, type RunningServer, startJwksServer } from "./jwks-server.js";
-import { KeyRing, type RotateKeysOptions, type TestJwks } from "./key-ring.js";
+import { createBadTokens } from "./bad-tokens.js";
+import { type Answer, FaultState, type Outcome } from "./faults.js";
+import { type RunningServer, startJwksServer } from "./jwks-server.js";
+import { KeyRing } from "./key-ring.js";
 import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
-import { createMemoryFetch, Sleeper, type TestFetch } from "./memory-fetch.js";
+import { createMemoryFetch, Sleeper } from "./memory-fetch.js";
 import { discoveryDocument, discoveryUrls, type Endpoint, JWKS_PATH } from "./metadata.js";
-import { type MintContext, type MintOptions, mint } from "./mint.js";
+import { type MintContext, mint } from "./mint.js";
 import { warnIfProduction } from "./production-guard.js";
+import type {
+  TestAuthority,
+  TestAuthorityOptions,
+  TestAuthorityServer,
+  TestVerifierOptions,
+} from "./types.js";
 
 /** Issuer of an authority created without one: loud, and unresolvable (`.invalid`, RFC 2606). */
 export const DEFAULT_TEST_ISSUER = "https://scopegate-test-authority.invalid/";
@@ -17,98 +23,6 @@ export const DEFAULT_TEST_AUDIENCE = "https://api.test.invalid";
 /** `Symbol.asyncDispose`, or its registered stand-in on runtimes that lack it. */
 const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ??
   Symbol.for("Symbol.asyncDispose")) as typeof Symbol.asyncDispose;
-
-export interface TestAuthorityOptions {
-  /** The API's identifier, put in every token's `aud`. Default: `"https://api.test.invalid"`. */
-  audience?: string | readonly string[];
-  /**
-   * The `iss` of every token. Default: `"https://scopegate-test-authority.invalid/"`, which becomes the
-   * server's URL (`http://127.0.0.1:PORT`, no trailing slash) once `listen()` runs.
-   */
-  issuer?: string;
-  /** Signature algorithm of the first key. Default: `"RS256"`. */
-  algorithm?: TestAlgorithm;
-  /** Current time in milliseconds since the epoch, for `iat`, `exp` and `nbf`. Default: `Date.now`. */
-  clock?: () => number;
-  /** `Cache-Control` of JWKS answers; `null` sends none. Default: `"public, max-age=300"`. */
-  jwksCacheControl?: string | null;
-}
-
-/** Options for `@scopegate/core`'s `createVerifier` (structurally its `VerifierOptions`). */
-export interface TestVerifierOptions {
-  issuer: string;
-  audience: string | string[];
-  jwksUri: string;
-  /** The authority's in-memory fetch; absent once the authority listens on a real port. */
-  fetch?: TestFetch;
-}
-
-/** The authority's HTTP server. */
-export interface TestAuthorityServer {
-  /** `http://127.0.0.1:PORT` (no trailing slash). */
-  readonly url: string;
-  readonly port: number;
-  /** The authority's issuer while the server runs. */
-  readonly issuer: string;
-  /** `${url}/jwks.json`. */
-  readonly jwksUri: string;
-  /** JWKS requests this server received (for single-flight and caching assertions). */
-  readonly requests: number;
-  /** Discovery requests this server received (both well-known paths). */
-  readonly discoveryRequests: number;
-  /** Stops the server and closes every connection, keep-alive ones included. Idempotent. */
-  close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** A new signing key, as returned by `rotateKeys()`. */
-export interface RotatedKey {
-  readonly kid: string;
-  readonly alg: TestAlgorithm;
-}
-
-export interface TestAuthority {
-  /** The `iss` of minted tokens (the server's URL once listening, unless an issuer was given). */
-  readonly issuer: string;
-  /** The `aud` of minted tokens. */
-  readonly audience: string | string[];
-  /** Where the JWKS is served: in memory, or on the server once listening. */
-  readonly jwksUri: string;
-  /** Algorithm of the current signing key. */
-  readonly algorithm: TestAlgorithm;
-  /** kid of the current signing key. */
-  readonly kid: string;
-  /** A `fetch` serving discovery and the JWKS from memory (no port). */
-  readonly fetch: TestFetch;
-  /** Tokens your routes must refuse, each documented with the response scopegate gives. */
-  readonly tokens: BadTokens;
-  /** The running HTTP server, if any. */
-  readonly server: TestAuthorityServer | undefined;
-  /** The current simulation mode. */
-  readonly simulated: SimulatedMode;
-  /** Requests served so far through either transport. */
-  readonly requests: { readonly jwks: number; readonly discovery: number };
-  /** The public JWKS currently served. */
-  jwks(): TestJwks;
-  /**
-   * Options for `createVerifier` (and the adapters): `{ issuer, audience, jwksUri, fetch }`, with
-   * `overrides` applied. Once listening: the server's URLs and no `fetch`.
-   */
-  verifierOptions<const O extends object = {}>(overrides?: O): Omit<TestVerifierOptions, keyof O> & O;
-  /** Starts (or returns) the HTTP server serving discovery and the JWKS. */
-  listen(options?: ListenOptions): Promise<TestAuthorityServer>;
-  /** Mints an access token (typ `at+jwt`; iss, aud, sub, client_id, iat, exp +300 s, jti). */
-  mint(options?: MintOptions): Promise<string>;
-  /** Makes a new key current; the old ones stay published until `retireOldKeys()` (unless `keepOld: false`). */
-  rotateKeys(options?: RotateKeysOptions): RotatedKey;
-  /** Unpublishes every key but the current one. Returns their kids. */
-  retireOldKeys(): string[];
-  /** Simulates the authorization server's bad days, for the in-memory fetch and the server alike. */
-  simulate(mode: SimulatedMode, options?: SimulateOptions): void;
-  /** Stops the server, ends pending slow answers, and makes the in-memory fetch refuse. Idempotent. */
-  close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
 
 /**
  * Keys no authority publishes, one per algorithm, shared by every authority in the process (a key

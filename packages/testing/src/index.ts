@@ -1,14 +1,5 @@
 export { DEFAULT_TEST_ALGORITHM, TEST_ALGORITHMS, type TestAlgorithm } from "./algorithms.js";
-export {
-  createTestAuthority,
-  DEFAULT_TEST_AUDIENCE,
-  DEFAULT_TEST_ISSUER,
-  type RotatedKey,
-  type TestAuthority,
-  type TestAuthorityOptions,
-  type TestAuthorityServer,
-  type TestVerifierOptions,
-} from "./authority.js";
+export { createTestAuthority, DEFAULT_TEST_AUDIENCE, DEFAULT_TEST_ISSUER } from "./authority.js";
 export { type BadTokens, UNRELATED_SCOPE, WRONG_AUDIENCE, WRONG_ISSUER } from "./bad-tokens.js";
 export type { GarbageKind, SimulatedMode, SimulateOptions } from "./faults.js";
 export type { ListenOptions } from "./jwks-server.js";
@@ -17,3 +8,10 @@ export type { TestPublicJwk } from "./keys.js";
 export type { TestFetch } from "./memory-fetch.js";
 export { DEFAULT_EXPIRES_IN_SEC, DEFAULT_TEST_CLIENT_ID, type MintOptions } from "./mint.js";
 export { PRODUCTION_WARNING_CODE } from "./production-guard.js";
+export type {
+  RotatedKey,
+  TestAuthority,
+  TestAuthorityOptions,
+  TestAuthorityServer,
+  TestVerifierOptions,
+} from "./types.js";
