@@ -14,7 +14,12 @@ import type { Algorithm } from "../src/algorithms.js";
 import type { SigningKey } from "../src/jwks-cache.js";
 import type { PublicJwk } from "../src/key-selection.js";
 import { createNodeSignatureVerifier, loadNodeCrypto, type NodeCrypto } from "../src/node-signature.js";
-import { createSignatureVerifier, verifySignature, verifySignatureWithJose } from "../src/signature.js";
+import {
+  createSignatureVerifier,
+  verifyDecodedSignature,
+  verifySignature,
+  verifySignatureWithJose,
+} from "../src/signature.js";
 
 /**
  * The differential suite: for every algorithm and every hostile input, the `node:crypto` fast path
@@ -23,7 +28,9 @@ import { createSignatureVerifier, verifySignature, verifySignatureWithJose } fro
 
 const nodeCrypto = loadNodeCrypto() as NodeCrypto;
 const fast = createNodeSignatureVerifier(nodeCrypto);
-const joseOnly = createSignatureVerifier(null);
+const joseOnly = createSignatureVerifier(null).verify;
+/** What `decodeToken` guarantees before the verifier calls `verifyDecodedSignature`. */
+const DECODABLE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const ALGORITHMS: readonly Algorithm[] = [
   "RS256",
@@ -701,6 +708,13 @@ describe.each(ALGORITHMS)("%s: node:crypto and jose agree", (alg) => {
       if (viaDefault !== jose) mismatches.push(`${c.name}: verifySignature ${viaDefault}, jose ${jose}`);
       if (viaJoseFallback !== jose)
         mismatches.push(`${c.name}: jose fallback ${viaJoseFallback}, jose ${jose}`);
+      if (DECODABLE.test(c.token)) {
+        const viaDecoded = await outcome(() => verifyDecodedSignature(c.token, c.key));
+        if (viaDecoded !== jose)
+          mismatches.push(`${c.name}: verifyDecodedSignature ${viaDecoded}, jose ${jose}`);
+        if (fast.verifyWellFormed(c.token, c.key) !== native)
+          mismatches.push(`${c.name}: verifyWellFormed differs`);
+      }
       if (native !== undefined && native !== (jose === "ok")) {
         mismatches.push(`${c.name}: node:crypto ${native}, jose ${jose}`);
       }
