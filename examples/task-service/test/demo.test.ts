@@ -1,0 +1,94 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// `pnpm demo` end to end, as a user runs it (minus the build, which `pnpm check` has done): the real
+// authorization server, the real calendar example and the task service's scenario over HTTP on
+// 127.0.0.1. One run per calendar example, concurrently (each waits ~7 s for a token to expire).
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const frameworks = ["express", "koa", "nestjs"].filter((fw) =>
+  existsSync(join(root, "examples", `calendar-${fw}`, "package.json")),
+);
+
+function runDemo(framework: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, "scripts", "demo.mjs"), "--framework", framework, "--no-build"],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGINT"), 90_000);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function refusesConnections(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe.concurrent("pnpm demo", () => {
+  it.each(frameworks)(
+    "plays the whole client-credentials story against calendar-%s and stops everything",
+    async (framework) => {
+      const { code, stdout, stderr } = await runDemo(framework);
+      const context = `${stdout}\n${stderr}`;
+      expect(code, context).toBe(0);
+
+      const lines = stdout.split("\n");
+      const step = (pattern: RegExp) => lines.find((line) => pattern.test(line)) ?? "";
+      expect(step(/✔ token obtained/)).toMatch(
+        /scope "event\.read event\.create event\.delete", expires in 300 s/,
+      );
+      expect(step(/POST {3}\/events/)).toContain("→ 201 Created");
+      expect(step(/GET {4}\/events → 200 OK .*cache/)).toContain("✔");
+      expect(step(/DELETE .* → 403/)).toMatch(
+        /✔ .*WWW-Authenticate: Bearer realm="[^"]+", error="insufficient_scope".*scope="event\.create event\.delete"/,
+      );
+      expect(step(/with the full token/)).toContain("→ 204 No Content");
+      expect(step(/GET {4}\/reports/)).toContain("→ 200 OK");
+      expect(step(/GET {4}\/events → 401 .*WWW-Authenticate/)).toMatch(
+        /WWW-Authenticate: Bearer realm="[^"]+"$/,
+      );
+      expect(step(/once it has expired/)).toMatch(/✔ .*→ 401 Unauthorized/);
+      expect(step(/key rotation:/)).toMatch(/now signs with \S+ \(\S+ stays published\)/);
+      expect(step(/✔ new token obtained/)).toContain("signed with key");
+      expect(step(/with the new token/)).toMatch(/✔ .*→ 200 OK/);
+      expect(lines.filter((line) => line.includes("✘"))).toEqual([]);
+      expect(step(/steps went as expected/)).toBe("✔ all 12 steps went as expected");
+
+      // No token, or any part of one, is ever printed.
+      expect(context).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+
+      // Everything it started is gone.
+      const urls = [...stdout.matchAll(/(?:authorization server|calendar service) {2,}(http:\/\/\S+)/g)].map(
+        (m) => m[1],
+      );
+      expect(urls).toHaveLength(2);
+      for (const url of urls) expect(await refusesConnections(url as string)).toBe(true);
+    },
+    90_000,
+  );
+});
