@@ -11,6 +11,8 @@ export const SCOPEGATE_ACCESS_METADATA = "scopegate:access";
 export interface RouteAccess {
   /** No authentication at all. */
   readonly public: boolean;
+  /** Authenticate when credentials come; without any, let the request through with no token. */
+  readonly optional: boolean;
   /** Every requirement must hold (stacked decorators add requirements). Empty: any valid token. */
   readonly requirements: readonly ScopeRequirement[];
 }
@@ -39,11 +41,13 @@ function recordAccess(update: (current: RouteAccess | undefined, where: string) 
 function requirement(requirement: ScopeRequirement): Decorator {
   checkScopeRequirement(requirement);
   return recordAccess((current, where) => {
-    if (current?.public) {
-      throw new TypeError(`scopegate: ${where} has both @Public() and a scope requirement; keep one.`);
+    if (current?.public || current?.optional) {
+      const other = current.public ? "@Public()" : "@OptionalAuth()";
+      throw new TypeError(`scopegate: ${where} has both ${other} and a scope requirement; keep one.`);
     }
     return Object.freeze({
       public: false,
+      optional: false,
       requirements: Object.freeze([requirement, ...(current?.requirements ?? [])]),
     });
   });
@@ -64,12 +68,31 @@ export function RequireAnyScope(...scopes: string[]): Decorator {
   return requirement({ anyOf: scopes });
 }
 
+function exclusive(name: string, access: RouteAccess): Decorator {
+  return recordAccess((current, where) => {
+    if (current) {
+      throw new TypeError(`scopegate: ${where} has ${name} and another access decorator; keep one.`);
+    }
+    return access;
+  });
+}
+
 /** Lets requests through without authentication, even when the guard is global. */
 export function Public(): Decorator {
-  return recordAccess((current, where) => {
-    if (current && !current.public) {
-      throw new TypeError(`scopegate: ${where} has both @Public() and a scope requirement; keep one.`);
-    }
-    return Object.freeze({ public: true, requirements: Object.freeze([]) });
-  });
+  return exclusive(
+    "@Public()",
+    Object.freeze({ public: true, optional: false, requirements: Object.freeze([]) }),
+  );
+}
+
+/**
+ * Authenticates the request when it carries credentials, and lets it through with no token when it
+ * carries none (`@Auth()` gives `undefined`). A bad token is still refused. The route-level form of
+ * the module's `credentialsRequired: false`.
+ */
+export function OptionalAuth(): Decorator {
+  return exclusive(
+    "@OptionalAuth()",
+    Object.freeze({ public: false, optional: true, requirements: Object.freeze([]) }),
+  );
 }

@@ -43,7 +43,8 @@ export class ScopegateGuard implements CanActivate {
     }
     // A request is authenticated once, even when the guard is both global and on the route.
     const done = authStateOf(request);
-    const token = done ? done.token : await this.authenticate(request, context);
+    const credentialsRequired = !(access?.optional || this.options.credentialsRequired === false);
+    const token = done ? done.token : await this.authenticate(request, credentialsRequired, context);
     if (!done) recordAuth(request, token);
     this.authorize(token, access, context);
     return true;
@@ -63,18 +64,19 @@ export class ScopegateGuard implements CanActivate {
   }
 
   /**
-   * Verifies the request's bearer token. Resolves `undefined` only when `credentialsRequired` is
-   * `false` and the request carries no credentials at all.
+   * Verifies the request's bearer token. Resolves `undefined` only when the request carries no
+   * credentials at all and `credentialsRequired` is `false` (`@OptionalAuth()`, or the module option).
    */
   protected async authenticate(
     request: HttpRequest,
+    credentialsRequired: boolean,
     _context: ExecutionContext,
   ): Promise<VerifiedToken | undefined> {
     try {
       return await this.verifier.authenticate(toRequestLike(request));
     } catch (error) {
-      const optional = this.options.credentialsRequired === false;
-      if (optional && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") return undefined;
+      if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS")
+        return undefined;
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 export {
+  OptionalAuth,
   Public,
   RequireAnyScope,
   RequireScopes,

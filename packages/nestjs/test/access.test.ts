@@ -2,6 +2,7 @@ import { Controller, Get, UseGuards } from "@nestjs/common";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  OptionalAuth,
   Public,
   RequireAnyScope,
   RequireScopes,
@@ -36,6 +37,7 @@ describe("access decorators", () => {
     const handler = StackedController.prototype.get;
     expect(accessOf(handler)).toEqual({
       public: false,
+      optional: false,
       requirements: [{ allOf: ["event.read"] }, { anyOf: ["team.a", "team.b"] }],
     });
   });
@@ -43,7 +45,7 @@ describe("access decorators", () => {
   it("record @Public() on a controller", () => {
     @Public()
     class Open {}
-    expect(accessOf(Open)).toEqual({ public: true, requirements: [] });
+    expect(accessOf(Open)).toEqual({ public: true, optional: false, requirements: [] });
   });
 
   it("refuse @Public() and a scope requirement on the same method at declaration time", () => {
@@ -54,10 +56,36 @@ describe("access decorators", () => {
         get() {}
       }
       return Confused;
-    }).toThrow(/Confused\.get has both @Public\(\) and a scope requirement/);
+    }).toThrow(/Confused\.get has @Public\(\) and another access decorator/);
     expect(() => {
       @RequireAnyScope("a")
       @Public()
+      class Confused {}
+      return Confused;
+    }).toThrow(TypeError);
+  });
+
+  it("record @OptionalAuth(), and refuse it beside a scope requirement or @Public()", () => {
+    class Optional {
+      @OptionalAuth()
+      get() {}
+    }
+    expect(accessOf(Optional.prototype.get)).toEqual({ public: false, optional: true, requirements: [] });
+    expect(() => {
+      @OptionalAuth()
+      @RequireScopes("a")
+      class Confused {}
+      return Confused;
+    }).toThrow(/Confused has @OptionalAuth\(\) and another access decorator/);
+    expect(() => {
+      @RequireScopes("a")
+      @OptionalAuth()
+      class Confused {}
+      return Confused;
+    }).toThrow(/Confused has both @OptionalAuth\(\) and a scope requirement/);
+    expect(() => {
+      @Public()
+      @OptionalAuth()
       class Confused {}
       return Confused;
     }).toThrow(TypeError);
