@@ -1,7 +1,7 @@
 import request from "supertest";
 import type { Credentials } from "./token-cases.js";
 
-export type Method = "get" | "post" | "delete";
+export type Method = "get" | "post" | "put" | "delete";
 
 export interface CallOptions extends Credentials {
   method?: Method;

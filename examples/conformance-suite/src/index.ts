@@ -1,4 +1,5 @@
 export { type BehaviourTableOptions, type RunningApp, runBehaviourTable } from "./behaviour-table.js";
+export { runConformanceSuite } from "./calendar-suite.js";
 export {
   type BearerFailureOptions,
   expectBearerFailure,
@@ -6,4 +7,11 @@ export {
   type ResponseLike,
 } from "./expect-failure.js";
 export { bearer, type CallOptions, call, type Method } from "./http.js";
+export {
+  type RunningExample,
+  resolveStartCommand,
+  runToExit,
+  type StartCommand,
+  spawnExample,
+} from "./process.js";
 export { CREDENTIAL_CASES, type CredentialCase, type Credentials } from "./token-cases.js";

@@ -1,0 +1,102 @@
+// @ts-check
+import { randomUUID } from "node:crypto";
+import { bearerAuth, bearerErrorHandler, requireScope, requireScopes } from "@scopegate/express";
+import express from "express";
+
+/**
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * `DELETE /events/:id`, `GET /reports`. Events live in memory.
+ *
+ * @param {{ verifier: import("@scopegate/express").Verifier }} options
+ * @returns {express.Express}
+ */
+export function createApp({ verifier }) {
+  const app = express();
+  app.disable("x-powered-by");
+  // Parsed before authentication so that a token sent in a form body as well as in the header is
+  // seen (400 invalid_request). JSON is for POST /events.
+  app.use(express.json(), express.urlencoded({ extended: false }));
+
+  const auth = bearerAuth(verifier);
+  /** @type {Map<string, Record<string, unknown>>} */
+  const events = new Map();
+
+  app.get("/health", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.get("/me", auth, (req, res) => {
+    const token = /** @type {import("@scopegate/express").VerifiedToken} */ (req.auth);
+    res.json({
+      subject: token.subject ?? null,
+      clientId: token.clientId ?? null,
+      scopes: token.scopes,
+      claims: token.claims,
+    });
+  });
+
+  app.get("/events", auth, requireScope("event.read"), (_req, res) => {
+    res.json({ events: [...events.values()] });
+  });
+
+  app.post("/events", auth, requireScope("event.create"), (req, res) => {
+    const body = req.body;
+    if (typeof body !== "object" || body === null || Array.isArray(body) || !req.is("application/json")) {
+      res.status(400).json(failure("invalid_request", "The request body must be a JSON object"));
+      return;
+    }
+    const event = { ...body, id: randomUUID() };
+    events.set(event.id, event);
+    res.status(201).json(event);
+  });
+
+  app.delete("/events/:id", auth, requireScopes(["event.create", "event.delete"]), (req, res) => {
+    events.delete(String(req.params.id));
+    res.status(204).end();
+  });
+
+  app.get("/reports", auth, requireScopes(["report.read", "admin"], { match: "any" }), (_req, res) => {
+    res.json({ reports: [] });
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json(failure("not_found", "No route matches this method and path"));
+  });
+
+  // scopegate's failures (400/401/403/503) answered as RFC 6750 says; everything else below.
+  app.use(bearerErrorHandler());
+  /** @type {express.ErrorRequestHandler} */
+  const lastResort = (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status =
+      typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) console.error(error);
+    res
+      .status(status)
+      .json(
+        status === 500
+          ? failure("server_error", "The server failed to handle the request")
+          : failure("invalid_request", describeClientError(status)),
+      );
+  };
+  app.use(lastResort);
+  return app;
+}
+
+/**
+ * Fixed texts for the body parser's failures (never its own message, which may quote the body).
+ * @param {number} status
+ */
+function describeClientError(status) {
+  if (status === 413) return "The request body is too large";
+  if (status === 415) return "The request body's media type or encoding is not supported";
+  return "The request body is not valid JSON";
+}
+
+/**
+ * @param {string} error
+ * @param {string} description
+ */
+function failure(error, description) {
+  return { error, error_description: description };
+}

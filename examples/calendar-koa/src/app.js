@@ -1,0 +1,117 @@
+// @ts-check
+import { randomUUID } from "node:crypto";
+import { bodyParser } from "@koa/bodyparser";
+import Router from "@koa/router";
+import { bearerAuth, isBearerError, requireScope, requireScopes, sendBearerError } from "@scopegate/koa";
+import Koa from "koa";
+
+/**
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * `DELETE /events/:id`, `GET /reports`. Events live in memory.
+ *
+ * @param {{ verifier: import("@scopegate/koa").Verifier }} options
+ * @returns {Koa}
+ */
+export function createApp({ verifier }) {
+  const app = new Koa();
+  app.use(jsonErrors);
+  // Parsed before authentication so that a token sent in a form body as well as in the header is
+  // seen (400 invalid_request). JSON is for POST /events.
+  app.use(bodyParser({ enableTypes: ["json", "form"] }));
+
+  const auth = bearerAuth(verifier);
+  /** @type {Map<string, Record<string, unknown>>} */
+  const events = new Map();
+  const router = new Router();
+
+  router.get("/health", (ctx) => {
+    ctx.body = { ok: true };
+  });
+
+  router.get("/me", auth, (ctx) => {
+    const token = /** @type {import("@scopegate/koa").VerifiedToken} */ (ctx.state.auth);
+    ctx.body = {
+      subject: token.subject ?? null,
+      clientId: token.clientId ?? null,
+      scopes: token.scopes,
+      claims: token.claims,
+    };
+  });
+
+  router.get("/events", auth, requireScope("event.read"), (ctx) => {
+    ctx.body = { events: [...events.values()] };
+  });
+
+  router.post("/events", auth, requireScope("event.create"), (ctx) => {
+    const body = /** @type {{ body?: unknown }} */ (ctx.request).body;
+    if (typeof body !== "object" || body === null || Array.isArray(body) || !ctx.is("application/json")) {
+      ctx.status = 400;
+      ctx.body = failure("invalid_request", "The request body must be a JSON object");
+      return;
+    }
+    const event = { ...body, id: randomUUID() };
+    events.set(event.id, event);
+    ctx.status = 201;
+    ctx.body = event;
+  });
+
+  router.delete("/events/:id", auth, requireScopes(["event.create", "event.delete"]), (ctx) => {
+    events.delete(String(ctx.params.id));
+    ctx.status = 204;
+  });
+
+  router.get("/reports", auth, requireScopes(["report.read", "admin"], { match: "any" }), (ctx) => {
+    ctx.body = { reports: [] };
+  });
+
+  app.use(router.routes());
+  return app;
+}
+
+/**
+ * Every failure as JSON: scopegate's (400/401/403/503) as RFC 6750 says, a bad body as 400, an
+ * unknown route as 404, anything else as 500 (logged, never shown).
+ *
+ * @param {Koa.ParameterizedContext} ctx
+ * @param {Koa.Next} next
+ */
+async function jsonErrors(ctx, next) {
+  try {
+    await next();
+  } catch (error) {
+    if (isBearerError(error)) {
+      sendBearerError(ctx, error);
+      return;
+    }
+    const status = /** @type {{ status?: unknown }} */ (error)?.status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) ctx.app.emit("error", error, ctx);
+    ctx.status = clientError ? status : 500;
+    ctx.body = clientError
+      ? failure("invalid_request", describeClientError(status))
+      : failure("server_error", "The server failed to handle the request");
+    return;
+  }
+  if (ctx.status === 404 && ctx.body == null) {
+    ctx.status = 404;
+    ctx.body = failure("not_found", "No route matches this method and path");
+  }
+}
+
+/**
+ * Fixed texts for the body parser's failures (never its own message, which may quote the body).
+ * @param {number} status
+ */
+function describeClientError(status) {
+  if (status === 413) return "The request body is too large";
+  if (status === 415) return "The request body's media type or encoding is not supported";
+  return "The request body is not valid JSON";
+}
+
+/**
+ * @param {string} error
+ * @param {string} description
+ */
+function failure(error, description) {
+  return { error, error_description: description };
+}
