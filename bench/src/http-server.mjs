@@ -1,0 +1,113 @@
+// One HTTP server in a process of its own, so autocannon (in another process) does not share its core.
+// Usage: node http-server.mjs <framework> <guard> <config json>
+//   framework: express | koa | nest-express | nest-fastify
+//   guard:     bare | scopegate | express-oauth2-jwt-bearer
+// Prints { port } as one JSON line once listening; exits on SIGTERM.
+import "reflect-metadata";
+
+const [framework, guard, configJson] = process.argv.slice(2);
+const config = JSON.parse(configJson);
+const verifierOptions = {
+  issuer: config.issuer,
+  audience: config.audience,
+  jwksUri: config.jwksUri,
+  algorithms: [config.alg],
+};
+const body = { events: [{ id: "evt_1", title: "Standup" }] };
+
+async function expressApp() {
+  const { default: express } = await import("express");
+  const app = express();
+  app.disable("x-powered-by");
+  const handler = (_req, res) => res.json(body);
+  if (guard === "bare") {
+    app.get("/events", handler);
+  } else if (guard === "scopegate") {
+    const { bearerAuth, requireScope } = await import("@scopegate/express");
+    const authenticate = bearerAuth(verifierOptions);
+    await authenticate.verifier.warm?.();
+    app.get("/events", authenticate, requireScope("event.read"), handler);
+  } else {
+    const { auth, requiredScopes } = await import("express-oauth2-jwt-bearer");
+    app.get(
+      "/events",
+      auth({
+        issuer: config.issuer,
+        audience: config.audience,
+        jwksUri: config.jwksUri,
+        tokenSigningAlg: config.alg,
+      }),
+      requiredScopes("event.read"),
+      handler,
+    );
+  }
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+async function koaApp() {
+  const { default: Koa } = await import("koa");
+  const { default: Router } = await import("@koa/router");
+  const app = new Koa();
+  const router = new Router();
+  const handler = (ctx) => {
+    ctx.body = body;
+  };
+  if (guard === "bare") {
+    router.get("/events", handler);
+  } else {
+    const { bearerAuth, requireScope } = await import("@scopegate/koa");
+    const authenticate = bearerAuth(verifierOptions);
+    await authenticate.verifier.warm?.();
+    router.get("/events", authenticate, requireScope("event.read"), handler);
+  }
+  app.use(router.routes());
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+/** Nest without a TypeScript build: decorators applied as the functions they are. */
+async function nestApp(platform) {
+  const { Controller, Get, Module } = await import("@nestjs/common");
+  const { NestFactory } = await import("@nestjs/core");
+  class EventsController {
+    list() {
+      return body;
+    }
+  }
+  const decorators = [Get("events")];
+  const imports = [];
+  if (guard === "scopegate") {
+    const { RequireScopes, ScopegateModule } = await import("@scopegate/nestjs");
+    decorators.push(RequireScopes("event.read"));
+    imports.push(ScopegateModule.forRoot({ ...verifierOptions, guard: "global" }));
+  }
+  const descriptor = Object.getOwnPropertyDescriptor(EventsController.prototype, "list");
+  Reflect.decorate(decorators, EventsController.prototype, "list", descriptor);
+  Reflect.decorate([Controller()], EventsController);
+  class AppModule {}
+  Reflect.decorate([Module({ imports, controllers: [EventsController] })], AppModule);
+
+  let app;
+  if (platform === "fastify") {
+    const { FastifyAdapter } = await import("@nestjs/platform-fastify");
+    app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+  } else {
+    const { ExpressAdapter } = await import("@nestjs/platform-express");
+    app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false });
+  }
+  await app.listen(0, "127.0.0.1");
+  return app.getHttpServer();
+}
+
+const server =
+  framework === "express"
+    ? await expressApp()
+    : framework === "koa"
+      ? await koaApp()
+      : await nestApp(framework === "nest-fastify" ? "fastify" : "express");
+
+process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+process.on("SIGTERM", () => process.exit(0));

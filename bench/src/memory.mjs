@@ -1,0 +1,51 @@
+// Memory benchmark driver: mints the base tokens, runs memory-child.mjs, formats the table.
+import { execFile } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { mintPool } from "./fixtures.mjs";
+
+const run = promisify(execFile);
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** `reuse`: RS256 tokens already minted (the micro pool); more are minted to reach count / 16. */
+export async function runMemory({ config, key, reuse, count }, log) {
+  const needed = Math.ceil(count / 16);
+  let bases = reuse.slice(0, needed);
+  if (bases.length < needed) {
+    log(`  memory: minting ${needed - bases.length} more RS256 tokens`);
+    // Claims indexed past the reused pool's (which starts at 0), so no token repeats.
+    const extra = await mintPool(key, needed - bases.length, Math.floor(Date.now() / 1000), 1_000_000);
+    bases = bases.concat(extra);
+  }
+  const path = join(tmpdir(), `scopegate-bench-memory-${process.pid}.json`);
+  writeFileSync(path, JSON.stringify({ config, bases }));
+  try {
+    log(`  memory: verifying ${count.toLocaleString("en")} distinct tokens`);
+    const { stdout } = await run(
+      process.execPath,
+      ["--expose-gc", new URL("./memory-child.mjs", import.meta.url).pathname, path, String(count)],
+      { maxBuffer: 1 << 20 },
+    );
+    return JSON.parse(stdout.trim().split("\n").at(-1));
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+export function memoryTable(report) {
+  const [base] = report.samples;
+  const out = [
+    `One verifier with default options (token cache on, \`maxEntries: 10_000\`), ${report.count.toLocaleString("en")} distinct valid RS256 tokens verified one after another in ${report.seconds.toFixed(0)} s (${report.failures} failures); RSS and V8 heap after a full GC, relative to the start (process with its fixtures loaded, verifier warmed).`,
+    "",
+    "| tokens verified | RSS | heap used | heap growth |",
+    "| ---: | ---: | ---: | ---: |",
+  ];
+  for (const s of report.samples) {
+    out.push(
+      `| ${s.verified.toLocaleString("en")} | ${mb(s.rss)} | ${mb(s.heapUsed)} | ${mb(s.heapUsed - base.heapUsed)} |`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,95 @@
+// Micro benchmark: verifications per second on one core, each library in its own process.
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { ALGORITHMS, AUDIENCE, ISSUER, mintPool, mintRange } from "./fixtures.mjs";
+import { LIBRARIES } from "./libraries.mjs";
+
+const run = promisify(execFile);
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Mints the token pools and writes the fixtures every library process reads. */
+export async function writeMicroFixtures({ keys, jwks, jwksUri, poolSize }) {
+  const nowSec = Math.floor(Date.now() / 1000);
+  const pools = {};
+  const repeated = {};
+  const tampered = {};
+  for (const alg of ALGORITHMS) {
+    pools[alg] = await mintPool(keys[alg], poolSize, nowSec);
+    const [token] = mintRange(keys[alg], poolSize + 1, 1, nowSec);
+    repeated[alg] = token;
+    const [h, p, s] = token.split(".");
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString());
+    tampered[alg] =
+      `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: "admin" })).toString("base64url")}.${s}`;
+  }
+  const path = join(tmpdir(), `scopegate-bench-${process.pid}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, jwksUri, jwks, keys, pools, repeated, tampered }),
+  );
+  return { path, pools, repeated };
+}
+
+/** Runs every library; returns { [library]: { [alg]: { distinct, repeated } (medians, ops/s) | null } }. */
+export async function runMicro(fixturesPath, settings, log) {
+  const childPath = new URL("./micro-child.mjs", import.meta.url).pathname;
+  const results = {};
+  for (const library of LIBRARIES) {
+    log(`  micro: ${library.label}`);
+    const { stdout } = await run(
+      process.execPath,
+      [childPath, fixturesPath, library.id, JSON.stringify(settings)],
+      {
+        maxBuffer: 1 << 24,
+      },
+    );
+    const line = JSON.parse(stdout.trim().split("\n").at(-1));
+    results[library.id] = {};
+    for (const [alg, value] of Object.entries(line.results)) {
+      results[library.id][alg] =
+        value === null
+          ? null
+          : { distinct: median(value.distinct), repeated: median(value.repeated), raw: value };
+    }
+  }
+  return results;
+}
+
+const fmt = (n) =>
+  n >= 100_000 ? `${Math.round(n / 1000)}k` : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n)}`;
+const ratio = (n, floor) => `${(n / floor).toFixed(2)}×`;
+
+/** A Markdown table per workload: ops/s and the ratio to the floor, per algorithm. */
+export function microTables(results, algorithms) {
+  const floor = results.floor;
+  const out = [];
+  for (const workload of ["distinct", "repeated"]) {
+    out.push(
+      workload === "distinct"
+        ? "**Distinct tokens** (a pool of 12,000 distinct valid tokens, cycled; larger than every cache measured):"
+        : "**One token repeated:**",
+      "",
+      `| verifier | ${algorithms.join(" | ")} |`,
+      `| --- | ${algorithms.map(() => "---:").join(" | ")} |`,
+    );
+    for (const library of LIBRARIES) {
+      const row = algorithms.map((alg) => {
+        const cell = results[library.id]?.[alg];
+        if (cell == null) return "n/a";
+        if (library.id === "floor") return `${fmt(cell[workload])}/s`;
+        return `${fmt(cell[workload])}/s (${ratio(cell[workload], floor[alg][workload])})`;
+      });
+      out.push(`| ${library.label} | ${row.join(" | ")} |`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,119 @@
+// `pnpm bench` (and `pnpm bench:quick`): micro, HTTP and memory benchmarks, one command, bounded.
+// Prints Markdown; a full run also rewrites the results section of docs/benchmarks.md.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { ALGORITHMS, AUDIENCE, generateKeys, ISSUER, jwksOf, startJwksServer } from "./fixtures.mjs";
+import { httpTable, runHttp } from "./http.mjs";
+import { memoryTable, runMemory } from "./memory.mjs";
+import { microTables, runMicro, writeMicroFixtures } from "./micro.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const phases = only ?? ["micro", "http", "memory"];
+const started = Date.now();
+const log = (message) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}\n`);
+
+const settings = quick
+  ? {
+      poolSize: 12_000,
+      micro: { warmupMs: 150, windowMs: 100, repetitions: 3, algorithms: ALGORITHMS },
+      http: { seconds: 2, warmupSeconds: 1, connections: 16 },
+      memoryTokens: 160_000,
+    }
+  : {
+      poolSize: 12_000,
+      micro: { warmupMs: 250, windowMs: 150, repetitions: 5, algorithms: ALGORITHMS },
+      http: { seconds: 4, warmupSeconds: 1, connections: 16 },
+      memoryTokens: 1_000_000,
+    };
+
+function machine() {
+  let cpuModel = cpus()[0]?.model;
+  try {
+    cpuModel = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? cpuModel;
+  } catch {}
+  return {
+    nproc: cpus().length,
+    cpu: cpuModel,
+    node: process.version,
+    loadavg: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" "),
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  };
+}
+
+const host = machine();
+const sections = [
+  `Machine: ${host.nproc} vCPU (\`nproc\`), ${host.cpu}, Node ${host.node}; load average at start ${host.loadavg}; ${host.date}; \`pnpm ${quick ? "bench:quick" : "bench"}\`.`,
+  "",
+];
+const raw = { host, settings };
+
+const keys = generateKeys();
+const jwks = jwksOf(keys);
+const jwksServer = await startJwksServer(jwks);
+const config = { issuer: ISSUER, audience: AUDIENCE, jwksUri: jwksServer.uri, alg: "RS256" };
+let fixtures;
+try {
+  log(`minting ${settings.poolSize.toLocaleString("en")} distinct tokens per algorithm`);
+  fixtures = await writeMicroFixtures({ keys, jwks, jwksUri: jwksServer.uri, poolSize: settings.poolSize });
+
+  if (phases.includes("micro")) {
+    log("micro benchmark (one library per process, one core)");
+    raw.micro = await runMicro(fixtures.path, settings.micro, log);
+    sections.push("### Micro: verifications per second on one core", "", microTables(raw.micro, ALGORITHMS));
+  }
+  if (phases.includes("http")) {
+    log("HTTP benchmark");
+    raw.http = await runHttp(
+      {
+        config,
+        repeatedToken: fixtures.repeated.RS256,
+        distinctTokens: fixtures.pools.RS256,
+        ...settings.http,
+      },
+      log,
+    );
+    sections.push("### HTTP", "", httpTable(raw.http, { ...settings.http, alg: "RS256" }));
+  }
+  if (phases.includes("memory")) {
+    log("memory benchmark");
+    raw.memory = await runMemory(
+      { config, key: keys.RS256, reuse: fixtures.pools.RS256, count: settings.memoryTokens },
+      log,
+    );
+    sections.push("### Memory", "", memoryTable(raw.memory));
+  }
+} finally {
+  if (fixtures) rmSync(fixtures.path, { force: true });
+  await jwksServer.close();
+}
+
+const seconds = (Date.now() - started) / 1000;
+sections.push(`Total run time: ${seconds.toFixed(0)} s.`, "");
+const markdown = sections.join("\n");
+process.stdout.write(`${markdown}\n`);
+
+const resultsDir = new URL("../results/", import.meta.url);
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(new URL(quick ? "quick.raw.json" : "last.raw.json", resultsDir), JSON.stringify(raw, null, 2));
+if (!quick && !only) {
+  // The results section of docs/benchmarks.md is this run's.
+  const docs = new URL("../../docs/benchmarks.md", import.meta.url);
+  const text = readFileSync(docs, "utf8");
+  const start = "<!-- results:start -->";
+  const end = "<!-- results:end -->";
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from !== -1 && to > from) {
+    writeFileSync(docs, `${text.slice(0, from + start.length)}\n${markdown}\n${text.slice(to)}`);
+    log("docs/benchmarks.md updated");
+  }
+}
+log(`done in ${seconds.toFixed(0)} s`);
