@@ -604,7 +604,12 @@ export function createHostileKit(options: HostileKitOptions): HostileKit {
 
     // --- Size --------------------------------------------------------------------------------
     add("size", "a 100 KB token", good({ pad: "x".repeat(100_000) }), "ERR_TOKEN_TOO_LARGE");
-    add("size", "a 12 KB token", good({ pad: "x".repeat(12_000) }), "ERR_TOKEN_TOO_LARGE");
+    add(
+      "size",
+      "a 10 KB token (over maxTokenBytes, under Node's header limit)",
+      good({ pad: "x".repeat(7_000) }),
+      "ERR_TOKEN_TOO_LARGE",
+    );
     add(
       "size",
       "a 16 KB header",
