@@ -71,12 +71,15 @@ const stopAll = () => {
   stopping ??= Promise.all(services.reverse().map((s) => s.stop()));
   return stopping;
 };
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
-    say(`\n${signal}: stopping the services …`);
-    stopAll().finally(() => process.exit(130));
-  });
-}
+const abort = (message, code) => {
+  process.stderr.write(`\n${message}: stopping the services …\n`);
+  stopAll().finally(() => process.exit(code));
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => abort(signal, 130));
+// Output piped into a reader that went away (`pnpm demo | head`), or a crash: still stop everything.
+process.stdout.on("error", () => abort("stdout closed", 1));
+process.once("uncaughtException", (error) => abort(`demo: ${error?.message ?? error}`, 1));
+process.once("unhandledRejection", (error) => abort(`demo: ${error?.message ?? error}`, 1));
 
 const baseEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0" };
 delete baseEnv.JWKS_URI;
