@@ -1,4 +1,14 @@
 export {
+  BearerError,
+  createVerifier,
+  type ErrorResponse,
+  isBearerError,
+  toErrorResponse,
+  type VerifiedToken,
+  type Verifier,
+  type VerifierOptions,
+} from "@scopegate/core";
+export {
   OptionalAuth,
   Public,
   RequireAnyScope,

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from "@nestjs/common";
+import { APP_FILTER } from "@nestjs/core";
+import { ScopegateModule, type VerifierOptions } from "@scopegate/nestjs";
+import { CalendarController } from "./calendar.controller.js";
+import { CalendarErrorFilter } from "./errors.js";
+import { EventStore } from "./events.js";
+
+@Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories.
+export class AppModule {
+  static forRoot(verifierOptions: VerifierOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // The library's defaults throughout; one filter of our own renders every failure.
+        ScopegateModule.forRoot({ ...verifierOptions, guard: "global", exceptionFilter: false }),
+      ],
+      controllers: [CalendarController],
+      providers: [EventStore, { provide: APP_FILTER, useClass: CalendarErrorFilter }],
+    };
+  }
+}
