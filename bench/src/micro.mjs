@@ -43,6 +43,7 @@ export async function runMicro(fixturesPath, settings, log) {
   const childPath = new URL("./micro-child.mjs", import.meta.url).pathname;
   const results = {};
   for (const library of LIBRARIES) {
+    if (library.id === "floor") continue; // measured inside every other library's process
     log(`  micro: ${library.label}`);
     const { stdout } = await run(
       process.execPath,
@@ -57,19 +58,34 @@ export async function runMicro(fixturesPath, settings, log) {
       results[library.id][alg] =
         value === null
           ? null
-          : { distinct: median(value.distinct), repeated: median(value.repeated), raw: value };
+          : {
+              floor: median(value.floor),
+              distinct: median(value.distinct),
+              repeated: median(value.repeated),
+              // Per repetition, against the floor measured just before it in the same process.
+              distinctRatio: median(value.distinct.map((v, i) => v / value.floor[i])),
+              repeatedRatio: median(value.repeated.map((v, i) => v / value.floor[i])),
+              raw: value,
+            };
     }
+  }
+  // The floor row: the median of the floors measured in every process.
+  results.floor = {};
+  for (const alg of settings.algorithms) {
+    const floors = Object.values(results)
+      .map((byAlg) => byAlg[alg]?.floor)
+      .filter((value) => value !== undefined);
+    const value = median(floors);
+    results.floor[alg] = { distinct: value, repeated: value };
   }
   return results;
 }
 
 const fmt = (n) =>
   n >= 100_000 ? `${Math.round(n / 1000)}k` : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n)}`;
-const ratio = (n, floor) => `${(n / floor).toFixed(2)}×`;
 
 /** A Markdown table per workload: ops/s and the ratio to the floor, per algorithm. */
 export function microTables(results, algorithms) {
-  const floor = results.floor;
   const out = [];
   for (const workload of ["distinct", "repeated"]) {
     out.push(
@@ -85,7 +101,7 @@ export function microTables(results, algorithms) {
         const cell = results[library.id]?.[alg];
         if (cell == null) return "n/a";
         if (library.id === "floor") return `${fmt(cell[workload])}/s`;
-        return `${fmt(cell[workload])}/s (${ratio(cell[workload], floor[alg][workload])})`;
+        return `${fmt(cell[workload])}/s (${cell[`${workload}Ratio`].toFixed(2)}×)`;
       });
       out.push(`| ${library.label} | ${row.join(" | ")} |`);
     }
