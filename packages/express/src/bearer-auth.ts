@@ -1,5 +1,5 @@
 import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { NextFunction, Request, Response } from "express";
 import { getContext, requestView, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
@@ -17,7 +17,11 @@ declare global {
 }
 
 /** The middleware `bearerAuth()` returns; `verifier` is there to share with `requireScope(…, { verifier })`. */
-export type BearerAuthMiddleware = RequestHandler & { readonly verifier: Verifier };
+export interface BearerAuthMiddleware {
+  // A call signature in an interface (not an intersection) keeps route types inferred: see ScopegateMiddleware.
+  <Req extends Request, Res extends Response>(req: Req, res: Res, next: NextFunction): void;
+  readonly verifier: Verifier;
+}
 
 /**
  * Authenticates the request's bearer token and sets `req.auth`.

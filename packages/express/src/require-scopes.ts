@@ -1,6 +1,12 @@
 import type { ScopeRequirement, VerifiedToken, Verifier } from "@scopegate/core";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { type AuthContext, getContext, requestView, setContext } from "./context.js";
+import type { NextFunction, Request, Response } from "express";
+import {
+  type AuthContext,
+  getContext,
+  requestView,
+  type ScopegateMiddleware,
+  setContext,
+} from "./context.js";
 import { handOn } from "./errors.js";
 import { type HandleErrors, type RequireScopesOptions, resolveScopes } from "./options.js";
 
@@ -19,7 +25,11 @@ export class ScopegateConfigurationError extends Error {
   }
 }
 
-function scopeMiddleware(where: string, requirement: ScopeRequirement, own: ScopeOptions): RequestHandler {
+function scopeMiddleware(
+  where: string,
+  requirement: ScopeRequirement,
+  own: ScopeOptions,
+): ScopegateMiddleware {
   return function scopegateRequireScopes(req: Request, res: Response, next: NextFunction): void {
     const context = getContext(req);
     const usable = context && (own.verifier === undefined || own.verifier === context.verifier);
@@ -62,13 +72,19 @@ type ScopeOptions = { verifier: Verifier | undefined; handleErrors: HandleErrors
  * (and fails with a 500 configuration error when there is none). Scopes are checked now: a bad one
  * throws a `TypeError`.
  */
-export function requireScopes(scopes: readonly string[], options?: RequireScopesOptions): RequestHandler {
+export function requireScopes(
+  scopes: readonly string[],
+  options?: RequireScopesOptions,
+): ScopegateMiddleware {
   const { requirement, verifier, handleErrors } = resolveScopes("requireScopes()", scopes, options);
   return scopeMiddleware("requireScopes()", requirement, { verifier, handleErrors });
 }
 
 /** `requireScopes([scope], options)`: the token must grant `scope`. */
-export function requireScope(scope: string, options?: Omit<RequireScopesOptions, "match">): RequestHandler {
+export function requireScope(
+  scope: string,
+  options?: Omit<RequireScopesOptions, "match">,
+): ScopegateMiddleware {
   if (typeof scope !== "string") {
     throw new TypeError(
       "scopegate: requireScope() expects one scope as a string; use requireScopes() for several.",
