@@ -18,7 +18,9 @@ export function pnpmCommand() {
  * @param {string} name
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, onLine?: (line: string) => void }} [options]
+ * `options.onStart` receives the service as soon as it is spawned, so a caller can stop it even
+ * before it listens.
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, onLine?: (line: string) => void, onStart?: (service: object) => void }} [options]
  */
 export function startService(name, command, args, options = {}) {
   const child = spawn(command, args, {
@@ -52,6 +54,8 @@ export function startService(name, command, args, options = {}) {
       return result;
     },
   };
+
+  options.onStart?.(service);
 
   /** An error that carries what the service printed. */
   const failure = (message) => Object.assign(new Error(message), { output });

@@ -68,7 +68,7 @@ const { runScenario } = await import(
 const services = [];
 let stopping;
 const stopAll = () => {
-  stopping ??= Promise.all(services.reverse().map((s) => s.stop()));
+  stopping ??= Promise.all([...services].reverse().map((s) => s.stop()));
   return stopping;
 };
 const abort = (message, code) => {
@@ -94,9 +94,9 @@ try {
     {
       cwd: join(root, "examples", "authorization-server"),
       env: { ...baseEnv, AUDIENCE, ADMIN_TOKEN: adminToken },
+      onStart: (service) => services.push(service),
     },
   );
-  services.push(authorizationServer);
 
   const calendar = await startService(
     `calendar-${options.framework}`,
@@ -105,9 +105,9 @@ try {
     {
       cwd: root,
       env: { ...baseEnv, ISSUER: authorizationServer.url, AUDIENCE },
+      onStart: (service) => services.push(service),
     },
   );
-  services.push(calendar);
 
   say(`\nscopegate demo: a task service calls a calendar service built on ${options.framework}`);
   say(
@@ -139,8 +139,7 @@ try {
       : `\n✘ ${failed} of ${result.steps.length} steps did not go as expected`,
   );
 } catch (error) {
-  process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (typeof error?.output === "string") process.stderr.write(`${error.output}\n`);
+  if (!stopping) process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);
 } finally {
   if (!ok && !stopping) {
     for (const service of services)
