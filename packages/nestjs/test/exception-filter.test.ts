@@ -185,6 +185,34 @@ describe.each(PLATFORMS)("ScopegateExceptionFilter on the %s platform", (platfor
     expect(missing.json).toEqual({ error: "http_error", error_description: "Not what we expected" });
   });
 
+  it("lets a catch-all filter added with useGlobalFilters see scopegate errors before the module's filter", async () => {
+    @Catch()
+    class SeeEverything implements ExceptionFilter {
+      catch(exception: unknown, host: ArgumentsHost) {
+        const response = host.switchToHttp().getResponse();
+        const body = { seen: exception instanceof BearerError ? exception.code : "other" };
+        if (typeof response.code === "function") response.code(599).send(body);
+        else response.status(599).json(body);
+      }
+    }
+    const app = await startApp(
+      platform,
+      {
+        imports: [ScopegateModule.forRoot({ ...authority.verifierOptions(), global: true })],
+        controllers: [CalendarController],
+      },
+      undefined,
+      (nest) => nest.useGlobalFilters(new SeeEverything()),
+    );
+    try {
+      const res = await call(app.url, "/events");
+      expect(res.status).toBe(599);
+      expect(res.json).toEqual({ seen: "ERR_NO_CREDENTIALS" });
+    } finally {
+      await app.close();
+    }
+  });
+
   it("answers any other error handed to it with a fixed 500 JSON body", async () => {
     const res = await call(everything.url, "/thrown/bug");
     expect(res.status).toBe(500);

@@ -117,6 +117,26 @@ describe.each(PLATFORMS)("ScopegateModule on the %s platform", (platform) => {
     ).rejects.toThrow(/invalid option `audience`/);
   });
 
+  it("lets tests replace the guard: overrideGuard for @UseGuards, overrideProvider for the global one", async () => {
+    const allow = { canActivate: () => true };
+    const routeLevel = await start(
+      {
+        imports: [ScopegateModule.forRoot({ ...authority.verifierOptions(), global: true })],
+        controllers: [TwiceController],
+      },
+      (builder) => builder.overrideGuard(ScopegateGuard).useValue(allow),
+    );
+    expect((await call(routeLevel.url, "/twice")).status).toBe(200);
+    const global = await start(
+      {
+        imports: [ScopegateModule.forRoot({ ...authority.verifierOptions(), guard: "global" })],
+        controllers: [PlainController],
+      },
+      (builder) => builder.overrideProvider(ScopegateGuard).useValue(allow),
+    );
+    expect((await call(global.url, "/plain/scoped")).status).toBe(200);
+  });
+
   describe('guard: "global"', () => {
     it("requires a token on every route that is not @Public()", async () => {
       const app = await start({
