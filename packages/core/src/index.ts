@@ -40,6 +40,18 @@ export {
 } from "./jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
 export type { ClaimValidator, ResolvedVerifierOptions, TokenTypeMode, VerifierOptions } from "./options.js";
+export {
+  type Auth0PresetOptions,
+  type CognitoPresetOptions,
+  type EntraPresetOptions,
+  type EntraTokenVersion,
+  type KeycloakPresetOptions,
+  type OktaPresetOptions,
+  type PresetOptions,
+  type PresetOverrides,
+  presets,
+  type SuperTokensPresetOptions,
+} from "./presets/index.js";
 export { type ErrorResponse, toErrorResponse } from "./response.js";
 export {
   checkScopeRequirement,
