@@ -14,6 +14,7 @@ export type ClaimCheckOptions = Pick<
   | "requiredClaims"
   | "scopeClaims"
   | "allowedClientIds"
+  | "clientIdClaims"
 >;
 
 const LENIENT_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
@@ -63,6 +64,9 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   const tolerance = options.clockToleranceSec;
 
   if (!isAllowedIssuer(claims.iss, options.issuers)) reject("ERR_TOKEN_ISSUER");
+  for (const name of options.clientIdClaims) {
+    if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
+  }
   for (const name of STRING_CLAIMS) {
     if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
   }
@@ -106,7 +110,16 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   }
 
   if (options.allowedClientIds !== null) {
-    const client = claims.client_id ?? claims.azp;
+    const client = clientIdOf(claims, options.clientIdClaims);
     if (typeof client !== "string" || !options.allowedClientIds.has(client)) reject("ERR_TOKEN_CLIENT");
   }
+}
+
+/** The calling client: the first of `claimNames` present in the claims (checked to be a string). */
+export function clientIdOf(claims: Readonly<JwtClaims>, claimNames: readonly string[]): string | undefined {
+  for (const name of claimNames) {
+    const value = claims[name];
+    if (typeof value === "string") return value;
+  }
+  return undefined;
 }

@@ -47,8 +47,14 @@ export interface VerifierOptions {
   requiredClaims?: readonly string[];
   /** Claims scopes are read from, in order. `scope` is space-delimited; arrays are taken as they are. Default: `["scope", "scp"]`. */
   scopeClaims?: readonly string[];
-  /** Accepted calling clients (`client_id`, else `azp`). Default: `null` (any client). */
+  /** Accepted calling clients (the first of `clientIdClaims` present). Default: `null` (any client). */
   allowedClientIds?: readonly string[] | null;
+  /**
+   * Claims that name the calling client, in order: the first one present is `VerifiedToken.clientId`
+   * and is what `allowedClientIds` checks (Okta uses `cid`, Entra v1 `appid`).
+   * Default: `["client_id", "azp"]`.
+   */
+  clientIdClaims?: readonly string[];
   /** Custom checks, run in order after all built-in checks. Default: `[]`. */
   validators?: readonly ClaimValidator[];
   /** The `realm` of every `WWW-Authenticate` challenge. Default: `"api"`. */
@@ -72,10 +78,10 @@ export interface VerifierOptions {
   /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
   /**
-   * The verified-token cache. A token seen again skips decoding and the signature check; the
-   * JWKS must still hold the key that verified it, and every claim check (against the current
-   * clock) and every `validators` entry run again on each use. Failures are never cached. `false`
-   * turns it off. Default: `{ maxEntries: 10_000 }` (on).
+   * The verified-token cache. A token is cached from its second successful verification; from then
+   * on it skips decoding and the signature check, while the JWKS must still hold the key that
+   * verified it and every claim check (against the current clock) and every `validators` entry run
+   * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
 }
@@ -92,6 +98,7 @@ export interface ResolvedVerifierOptions {
   requiredClaims: readonly string[];
   scopeClaims: readonly string[];
   allowedClientIds: ReadonlySet<string> | null;
+  clientIdClaims: readonly string[];
   validators: readonly ClaimValidator[];
   realm: string;
   maxTokenBytes: number;
@@ -254,6 +261,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     scopeClaims: options.scopeClaims
       ? nonEmptyStrings("scopeClaims", options.scopeClaims, "claim names")
       : ["scope", "scp"],
+    clientIdClaims: options.clientIdClaims
+      ? nonEmptyStrings("clientIdClaims", options.clientIdClaims, "claim names")
+      : ["client_id", "azp"],
     allowedClientIds:
       options.allowedClientIds === undefined || options.allowedClientIds === null
         ? null

@@ -35,7 +35,7 @@ export interface VerifiedToken {
   readonly scopes: readonly string[];
   /** `sub`, if present. */
   readonly subject: string | undefined;
-  /** `client_id`, else `azp`, if present. */
+  /** The calling client: the first of the verifier's `clientIdClaims` present (default `client_id`, then `azp`). */
   readonly clientId: string | undefined;
   /** `iss` (always one of the configured issuers). */
   readonly issuer: string;

@@ -1,5 +1,5 @@
 import { type BearerExtractionOptions, extractBearerToken } from "./bearer.js";
-import { checkClaims, checkTokenType, isAllowedIssuer } from "./claims.js";
+import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./claims.js";
 import { createDiscovery, type Discovery } from "./discovery.js";
 import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
@@ -98,7 +98,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const key = await jwksCache.getKey(await jwksUriFor(issuer), selector);
     await verifySignature(token, key);
     await checkCurrent(claims, header);
-    const verified = toVerifiedToken(token, header, claims, issuer, resolved.scopeClaims);
+    const verified = toVerifiedToken(
+      token,
+      header,
+      claims,
+      issuer,
+      resolved.scopeClaims,
+      resolved.clientIdClaims,
+    );
     if (tokenCache !== null) {
       const expiresAtMs = ((claims.exp as number) + resolved.clockToleranceSec) * 1000;
       tokenCache.set(token, { verified, selector, key, expiresAtMs });
@@ -179,8 +186,9 @@ function toVerifiedToken(
   claims: JwtClaims,
   issuer: string,
   scopeClaims: readonly string[],
+  clientIdClaims: readonly string[],
 ): VerifiedToken {
-  const clientId = typeof claims.client_id === "string" ? claims.client_id : claims.azp;
+  const clientId = clientIdOf(claims, clientIdClaims);
   return Object.freeze({
     token,
     header: Object.freeze(header),

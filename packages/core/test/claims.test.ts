@@ -12,6 +12,7 @@ const base: ClaimCheckOptions = {
   requiredClaims: [],
   scopeClaims: ["scope", "scp"],
   allowedClientIds: null,
+  clientIdClaims: ["client_id", "azp"],
 };
 const good: JwtClaims = {
   iss: "https://issuer.example.com/",
@@ -124,6 +125,14 @@ describe("checkClaims", () => {
     const { client_id: _c, ...noClient } = good;
     expect(codeOf({ ...noClient, azp: "task-service" }, { allowedClientIds: allowed })).toBeUndefined();
     expect(codeOf(noClient, { allowedClientIds: allowed })).toBe("ERR_TOKEN_CLIENT");
+  });
+
+  it("reads the client from the configured clientIdClaims, in order", () => {
+    const allowed = new Set(["0oa1"]);
+    const okta = { ...good, client_id: undefined, cid: "0oa1" };
+    expect(codeOf(okta, { allowedClientIds: allowed, clientIdClaims: ["cid"] })).toBeUndefined();
+    expect(codeOf(okta, { allowedClientIds: allowed })).toBe("ERR_TOKEN_CLIENT");
+    expect(codeOf({ ...okta, cid: 7 }, { clientIdClaims: ["cid"] })).toBe("ERR_TOKEN_CLAIM_INVALID");
   });
 });
 

@@ -328,11 +328,16 @@ describe("presets.entra", () => {
     await expect(verifier.verify(stranger)).rejects.toMatchObject({ code: "ERR_TOKEN_CLIENT", status: 401 });
   });
 
-  it("refuses a tenant domain name, and an allow-list given as an override, at set-up", () => {
+  it("refuses a tenant domain name at set-up", () => {
     expect(() => presets.entra({ tenantId: "contoso.onmicrosoft.com", audience: "a" })).toThrow(/GUID/);
-    expect(() => presets.entra({ tenantId, audience: "a" }, { allowedClientIds: ["x"] })).toThrow(
-      /first argument/,
-    );
+  });
+
+  it("exposes the calling app as clientId: azp (v2.0) or appid (v1.0)", async () => {
+    const { authority, verifier } = await verifierFor(options);
+    const v2 = await verifier.verify(await mintShaped(authority, v2Claims, entraHeader(authority)));
+    const v1 = await verifier.verify(await mintShaped(authority, v1Claims, entraHeader(authority)));
+    expect(v2.clientId).toBe(v2Claims.azp);
+    expect(v1.clientId).toBe(v1Claims.appid);
   });
 });
 
@@ -374,6 +379,13 @@ describe("presets.okta", () => {
     await expect(verifier.verify(await mintShaped(authority, claims, { typ: null }))).resolves.toBeDefined();
     const other = await mintShaped(authority, { ...claims, cid: "0oaOther" }, { typ: null });
     await expect(verifier.verify(other)).rejects.toMatchObject({ code: "ERR_TOKEN_CLIENT" });
+  });
+
+  it("exposes cid as clientId", async () => {
+    const { authority, verifier } = await verifierFor(options);
+    expect((await verifier.verify(await mintShaped(authority, claims, { typ: null }))).clientId).toBe(
+      claims.cid,
+    );
   });
 
   it("refuses the org authorization server's issuer at set-up", () => {

@@ -2,11 +2,9 @@ import { InvalidTokenError } from "../errors.js";
 import type { VerifierOptions } from "../options.js";
 import {
   allowList,
-  clientAllowList,
   type PresetOptions,
   type PresetOverrides,
   presetError,
-  refuseCoreAllowList,
   requireString,
   stringList,
   withOverrides,
@@ -65,7 +63,6 @@ export function entra(options: EntraPresetOptions, overrides?: PresetOverrides):
   if (!Array.isArray(given) || given.length === 0 || given.some((v) => v !== "1.0" && v !== "2.0")) {
     throw presetError("entra", "versions", 'expected a non-empty array of "1.0" and/or "2.0".');
   }
-  refuseCoreAllowList("entra", "azp (v2.0) or appid (v1.0)", overrides);
   const endpoints = entraEndpoints(tenantId);
   const chosen = [...new Set(versions)].map((v) => endpoints[v]);
   const allowed = allowList("entra", options);
@@ -76,6 +73,8 @@ export function entra(options: EntraPresetOptions, overrides?: PresetOverrides):
       jwksUri: Object.fromEntries(chosen.map((e) => [e.issuer, e.jwksUri])),
       requiredClaims: ["tid"],
       scopeClaims: ["roles"],
+      clientIdClaims: ["azp", "appid"],
+      allowedClientIds: allowed,
       validators: [
         (claims) => {
           if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tenantId) {
@@ -83,7 +82,6 @@ export function entra(options: EntraPresetOptions, overrides?: PresetOverrides):
           }
           return true;
         },
-        ...(allowed === null ? [] : [clientAllowList(["azp", "appid"], allowed)]),
       ],
     },
     overrides,

@@ -2,11 +2,9 @@ import type { VerifierOptions } from "../options.js";
 import {
   allowList,
   baseUrl,
-  clientAllowList,
   type PresetOptions,
   type PresetOverrides,
   presetError,
-  refuseCoreAllowList,
   stringList,
   withOverrides,
   withoutTrailingSlash,
@@ -34,7 +32,6 @@ export function okta(options: OktaPresetOptions, overrides?: PresetOverrides): V
       "expected a custom authorization server's issuer (https://{domain}/oauth2/{id}, e.g. …/oauth2/default); org authorization server tokens cannot be verified by your API.",
     );
   }
-  refuseCoreAllowList("okta", "cid", overrides);
   const issuer = withoutTrailingSlash(url);
   const allowed = allowList("okta", options);
   return withOverrides(
@@ -43,7 +40,8 @@ export function okta(options: OktaPresetOptions, overrides?: PresetOverrides): V
       audience: stringList("okta", "audience", options.audience),
       jwksUri: `${issuer}/v1/keys`,
       scopeClaims: ["scp"],
-      ...(allowed === null ? {} : { validators: [clientAllowList(["cid"], allowed)] }),
+      clientIdClaims: ["cid"],
+      allowedClientIds: allowed,
     },
     overrides,
   );

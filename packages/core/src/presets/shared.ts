@@ -1,6 +1,4 @@
-import { InvalidTokenError } from "../errors.js";
-import type { ClaimValidator, VerifierOptions } from "../options.js";
-import type { JwtClaims } from "../types.js";
+import type { VerifierOptions } from "../options.js";
 
 /** Options every preset takes. */
 export interface PresetOptions {
@@ -72,20 +70,6 @@ export function withoutTrailingSlash(url: URL): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/**
- * A validator that accepts only tokens whose client (the first of `claimNames` present) is listed.
- * For providers that name the client somewhere other than `client_id` / `azp`.
- */
-export function clientAllowList(claimNames: readonly string[], allowed: readonly string[]): ClaimValidator {
-  const accepted = new Set(allowed);
-  return (claims: Readonly<JwtClaims>) => {
-    const name = claimNames.find((n) => claims[n] !== undefined);
-    const client = name === undefined ? undefined : claims[name];
-    if (typeof client !== "string" || !accepted.has(client)) throw new InvalidTokenError("ERR_TOKEN_CLIENT");
-    return true;
-  };
-}
-
 /** Applies `overrides` over a preset's options; validators are appended, not replaced. */
 export function withOverrides(
   base: VerifierOptions,
@@ -100,22 +84,4 @@ export function withOverrides(
     merged.validators = [...(base.validators ?? []), ...(overrides.validators ?? [])];
   }
   return merged;
-}
-
-/**
- * For providers whose client claim core does not read: the allow-list belongs in the preset's own
- * options, where it is checked against the right claim.
- */
-export function refuseCoreAllowList(
-  preset: string,
-  claim: string,
-  overrides: PresetOverrides | undefined,
-): void {
-  if (overrides?.allowedClientIds !== undefined && overrides.allowedClientIds !== null) {
-    throw presetError(
-      preset,
-      "allowedClientIds",
-      `pass it in the preset's first argument, not in overrides: this provider names the client in \`${claim}\`.`,
-    );
-  }
 }
