@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, isBearerError, type VerifierOptions } from "../src/index.js";
+import { createVerifier, isBearerError, type Verifier, type VerifierOptions } from "../src/index.js";
 import { createTokenCache } from "../src/token-cache.js";
 import type { VerifiedToken } from "../src/types.js";
 
@@ -81,6 +81,14 @@ function setup(options: Partial<VerifierOptions> = {}) {
   return { verifier, clock };
 }
 
+/** Verifies `token` until the verifier caches it (tokens are cached from their second verification). */
+async function cached(verifier: Verifier, token: string): Promise<VerifiedToken> {
+  await verifier.verify(token);
+  const verified = await verifier.verify(token);
+  expect(await verifier.verify(token)).toBe(verified); // a hit: the very same object
+  return verified;
+}
+
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -98,12 +106,15 @@ beforeAll(async () => {
 });
 
 describe("verified-token cache", () => {
-  it("answers a repeated token from the cache: the same verified token comes back", async () => {
+  it("caches a token from its second verification: the same verified token comes back", async () => {
     const { verifier } = setup();
     const token = await mint(current);
     const first = await verifier.verify(token);
     const second = await verifier.verify(token);
-    expect(second).toBe(first);
+    expect(second).not.toBe(first); // the first use is only noted
+    expect(second).toEqual(first);
+    expect(await verifier.verify(token)).toBe(second);
+    expect(await verifier.verify(token)).toBe(second);
     expect(second.scopes).toEqual(["event.read", "event.create"]);
   });
 
@@ -119,7 +130,7 @@ describe("verified-token cache", () => {
   it("serves a cached token until exp plus tolerance, then rejects it with ERR_TOKEN_EXPIRED", async () => {
     const { verifier, clock } = setup();
     const token = await mint(current, {}, 600);
-    const first = await verifier.verify(token);
+    const first = await cached(verifier, token);
     clock.nowMs = START_MS + (600 + 4) * 1000; // within the 5 s tolerance
     expect(await verifier.verify(token)).toBe(first);
     clock.nowMs = START_MS + (600 + 5) * 1000;
@@ -131,7 +142,7 @@ describe("verified-token cache", () => {
   it("honours nbf on a hit when the clock steps back", async () => {
     const { verifier, clock } = setup();
     const token = await mint(current, { nbf: startSec });
-    await verifier.verify(token);
+    await cached(verifier, token);
     clock.nowMs = START_MS - 60_000;
     const error = await verifier.verify(token).catch((e: unknown) => e);
     expect((error as { code: string }).code).toBe("ERR_TOKEN_NOT_YET_VALID");
@@ -141,7 +152,7 @@ describe("verified-token cache", () => {
   it("enforces maxTokenAgeSec on a hit", async () => {
     const { verifier, clock } = setup({ maxTokenAgeSec: 300 });
     const token = await mint(current, {}, 3600);
-    await verifier.verify(token);
+    await cached(verifier, token);
     clock.nowMs = START_MS + 200_000;
     await verifier.verify(token);
     clock.nowMs = START_MS + 400_000;
@@ -151,8 +162,7 @@ describe("verified-token cache", () => {
   it("rejects a cached token with 401 ERR_TOKEN_KEY_NOT_FOUND once its key leaves the JWKS", async () => {
     const { verifier, clock } = setup();
     const token = await mint(current);
-    await verifier.verify(token);
-    expect(await verifier.verify(token)).toBeDefined();
+    await cached(verifier, token);
 
     const next = await newKey("k2");
     const previous = published;
@@ -173,7 +183,7 @@ describe("verified-token cache", () => {
   it("re-checks the signature when the same kid now names different key material", async () => {
     const { verifier, clock } = setup();
     const token = await mint(current);
-    await verifier.verify(token);
+    await cached(verifier, token);
     const impostor = await newKey("k1");
     const previous = published;
     try {
@@ -189,7 +199,7 @@ describe("verified-token cache", () => {
   it("keeps serving a cached token while the JWKS keeps the same key across refreshes", async () => {
     const { verifier, clock } = setup();
     const token = await mint(current);
-    const first = await verifier.verify(token);
+    const first = await cached(verifier, token);
     const before = jwksRequests;
     clock.nowMs += 61_000;
     await verifier.warm(); // refetched: new objects, same key material
@@ -214,7 +224,7 @@ describe("verified-token cache", () => {
   it("never turns a failure into a success: a tampered copy of a cached token is rejected", async () => {
     const { verifier } = setup();
     const token = await mint(current);
-    await verifier.verify(token);
+    await cached(verifier, token);
     const [h, , s] = token.split(".");
     const forged = Buffer.from(
       JSON.stringify({ iss: issuer, aud: audience, exp: startSec + 3600, scope: "admin" }),
@@ -235,8 +245,7 @@ describe("verified-token cache", () => {
     const revoked = new Set<string>();
     const { verifier } = setup({ validators: [(claims) => !revoked.has(claims.jti as string)] });
     const token = await mint(current, { jti: "t-1" });
-    const first = await verifier.verify(token);
-    expect(await verifier.verify(token)).toBe(first);
+    await cached(verifier, token);
     revoked.add("t-1");
     expect(await codeOf(verifier.verify(token))).toBe("ERR_TOKEN_REJECTED");
   });
@@ -244,12 +253,11 @@ describe("verified-token cache", () => {
   it("still checks scopes per route on a cached token (403 insufficient_scope)", async () => {
     const { verifier } = setup();
     const token = await mint(current, { scope: "event.read" });
-    await verifier.verify(token);
-    const cached = await verifier.verify(token);
-    expect(() => verifier.requireScopes(cached, { allOf: ["event.read"] })).not.toThrow();
+    const hit = await cached(verifier, token);
+    expect(() => verifier.requireScopes(hit, { allOf: ["event.read"] })).not.toThrow();
     const error = (() => {
       try {
-        verifier.requireScopes(cached, { allOf: ["event.create"] });
+        verifier.requireScopes(hit, { allOf: ["event.create"] });
       } catch (e) {
         return e as { status: number; code: string };
       }
@@ -261,7 +269,7 @@ describe("verified-token cache", () => {
   it("freezes cached claims deeply, so a handler cannot change what the next request sees", async () => {
     const { verifier } = setup();
     const token = await mint(current, { permissions: ["event.read"], ext: { tier: "gold" } });
-    const verified = await verifier.verify(token);
+    const verified = await cached(verifier, token);
     expect(() => (verified.claims.permissions as string[]).push("admin")).toThrow(TypeError);
     expect(() => {
       (verified.claims.ext as { tier: string }).tier = "platinum";
@@ -273,7 +281,7 @@ describe("verified-token cache", () => {
     const { verifier } = setup({ tokenCache: { maxEntries: 3 } });
     const tokens = await Promise.all([0, 1, 2, 3].map((i) => mint(current, { jti: `t${i}` })));
     const results: VerifiedToken[] = [];
-    for (const token of tokens) results.push(await verifier.verify(token));
+    for (const token of tokens) results.push(await cached(verifier, token));
     expect(await verifier.verify(tokens[3] as string)).toBe(results[3]); // recent: a hit
     expect(await verifier.verify(tokens[0] as string)).not.toBe(results[0]); // evicted: verified afresh
   });
@@ -291,9 +299,10 @@ describe("verified-token cache", () => {
 });
 
 describe("createTokenCache", () => {
-  const entry = (expiresAtMs: number) =>
+  const entry = (expiresAtMs: number, token = "t") =>
     ({
       verified: {
+        token,
         header: { alg: "ES256" },
         claims: { aud: ["a"] },
       } as unknown as VerifiedToken,
@@ -304,7 +313,9 @@ describe("createTokenCache", () => {
 
   it("never grows past maxEntries, whatever the number of distinct tokens", () => {
     const cache = createTokenCache({ maxEntries: 100 });
-    for (let i = 0; i < 10_000; i++) cache.set(`token-${i}`, entry(START_MS + 1000));
+    for (let i = 0; i < 10_000; i++) {
+      for (let offer = 0; offer < 2; offer++) cache.set(`token-${i}`, entry(START_MS + 1000, `token-${i}`));
+    }
     expect(cache.size).toBe(100);
     expect(cache.get("token-9999", START_MS)).toBeDefined();
     expect(cache.get("token-0", START_MS)).toBeUndefined();
@@ -312,10 +323,30 @@ describe("createTokenCache", () => {
 
   it("drops an entry at its expiry time", () => {
     const cache = createTokenCache();
-    cache.set("t", entry(START_MS + 1000));
+    expect(cache.set("t", entry(START_MS + 1000))).toBe(false);
+    expect(cache.get("t", START_MS)).toBeUndefined();
+    expect(cache.set("t", entry(START_MS + 1000))).toBe(true);
     expect(cache.get("t", START_MS + 999)).toBeDefined();
     expect(cache.get("t", START_MS + 1000)).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+
+  it("stores nothing for one-off tokens: a million distinct tokens offered once leave it empty", () => {
+    const cache = createTokenCache({ maxEntries: 100 });
+    for (let i = 0; i < 1_000_000; i++) cache.set(`token-${i}`, entry(START_MS + 1000, `token-${i}`));
+    expect(cache.size).toBe(0);
+  });
+
+  it("finds an entry only for the identical token, whatever the hash", () => {
+    const cache = createTokenCache();
+    const a = `${"x".repeat(100)}${"s".repeat(40)}`;
+    const b = `${"y".repeat(100)}${"s".repeat(40)}`; // same length and same last 32 characters
+    cache.set(a, entry(START_MS + 1000, a));
+    cache.set(a, entry(START_MS + 1000, a));
+    expect(cache.get(a, START_MS)).toBeDefined();
+    expect(cache.get(b, START_MS)).toBeUndefined();
+    cache.delete(b);
+    expect(cache.get(a, START_MS)).toBeDefined();
   });
 
   it("rejects a maxEntries below 1", () => {
