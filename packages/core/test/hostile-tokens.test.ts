@@ -106,6 +106,21 @@ describe("hostile tokens through createVerifier", () => {
     expect(isBearerError(token)).toBe(false);
   });
 
+  it.each([1e13, 2 ** 53 - 1])(
+    "rejects an exp of %d, signed by the authority, that no Date can hold (expiresAt would be Invalid Date)",
+    async (exp) => {
+      const outcome = await attempt(verifier, kit.good({ exp }));
+      expect(isBearerError(outcome), "accepted with expiresAt = Invalid Date").toBe(true);
+      expect((outcome as BearerError).code).toBe("ERR_TOKEN_CLAIM_INVALID");
+    },
+  );
+
+  it("accepts an exp at the very end of the Date range", async () => {
+    const outcome = await attempt(verifier, kit.good({ exp: 8.64e12 }));
+    expect(isBearerError(outcome)).toBe(false);
+    expect((outcome as { expiresAt: Date }).expiresAt.getTime()).toBe(8.64e15);
+  });
+
   it.each(cases)("$group: rejects $title with $code", async ({ token, code, status, error }) => {
     const outcome = await attempt(verifier, token);
     expect(isBearerError(outcome), "must be rejected with a scopegate error").toBe(true);
