@@ -1,6 +1,9 @@
 // Memory: verify N distinct valid tokens through one scopegate verifier (defaults: token cache on)
-// and report RSS and heap, after a full GC, at checkpoints.
-// Usage: node --expose-gc memory-child.mjs <fixtures.json> <count>
+// and report RSS and heap, after a full GC, at checkpoints. Two phases:
+//   "once":  N distinct tokens, each verified once (one-off tokens: never admitted to the cache);
+//   "twice": `reuse` distinct tokens, each verified twice in a row (every one admitted: the cache
+//            fills to maxEntries and then churns, the worst case for its memory).
+// Usage: node --expose-gc memory-child.mjs <fixtures.json> <count> <reuse>
 //
 // Distinct tokens cheaply: an RS256 signature is 256 bytes, so its base64url form ends in a character
 // carrying 4 unused bits. The 16 spellings of that character decode to the same signature, so each
@@ -10,9 +13,10 @@ import { readFileSync } from "node:fs";
 import { createVerifier } from "@scopegate/core";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const [fixturesPath, countArg] = process.argv.slice(2);
+const [fixturesPath, countArg, reuseArg] = process.argv.slice(2);
 const { config, bases } = JSON.parse(readFileSync(fixturesPath, "utf8"));
 const count = Number(countArg);
+const reuse = Number(reuseArg);
 if (bases.length * 16 < count)
   throw new Error(`need ${Math.ceil(count / 16)} minted tokens, have ${bases.length}`);
 
@@ -37,23 +41,39 @@ const sample = () => {
   return { rss, heapUsed };
 };
 
-const checkpoints = [0, 10_000, 100_000, 250_000, 500_000, 750_000, 1_000_000].filter((n) => n <= count);
-if (checkpoints.at(-1) !== count) checkpoints.push(count);
-const report = { count, started: Date.now(), samples: [{ verified: 0, ...sample() }] };
-let verified = 0;
-let failures = 0;
-for (let variant = 0; variant < 16 && verified < count; variant++) {
-  for (let b = 0; b < bases.length && verified < count; b++) {
-    try {
-      await verifier.verify(spelling(bases[b], variant));
-    } catch {
-      failures++;
+/** The i-th distinct token: 16 spellings of each minted token, minted tokens first. */
+const nth = (i) => spelling(bases[i % bases.length], Math.floor(i / bases.length));
+
+async function phase(name, total, uses, checkpoints) {
+  const samples = [];
+  let failures = 0;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const token = nth(i);
+    for (let use = 0; use < uses; use++) {
+      try {
+        await verifier.verify(token);
+      } catch {
+        failures++;
+      }
     }
-    verified++;
-    if (checkpoints.includes(verified) && verified > 0) report.samples.push({ verified, ...sample() });
+    if (checkpoints.includes(i + 1)) samples.push({ verified: i + 1, ...sample() });
   }
+  return { name, total, uses, failures, seconds: (Date.now() - started) / 1000, samples };
 }
-report.failures = failures;
-report.seconds = (Date.now() - report.started) / 1000;
-process.stdout.write(`${JSON.stringify(report)}\n`);
+
+const start = sample();
+const once = await phase(
+  "once",
+  count,
+  1,
+  [10_000, 100_000, 250_000, 500_000, 750_000, 1_000_000, count].filter((n) => n <= count),
+);
+const twice = await phase(
+  "twice",
+  reuse,
+  2,
+  [10_000, 25_000, 50_000, 100_000, reuse].filter((n) => n <= reuse),
+);
+process.stdout.write(`${JSON.stringify({ start, phases: [once, twice] })}\n`);
 process.exit(0);

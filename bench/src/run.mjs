@@ -24,12 +24,14 @@ const settings = quick
       micro: { warmupMs: 150, windowMs: 100, repetitions: 3, algorithms: ALGORITHMS },
       http: { seconds: 2, warmupSeconds: 1, connections: 16 },
       memoryTokens: 160_000,
+      memoryTwice: 30_000,
     }
   : {
       poolSize: 12_000,
       micro: { warmupMs: 250, windowMs: 150, repetitions: 5, algorithms: ALGORITHMS },
       http: { seconds: 4, warmupSeconds: 1, connections: 16 },
       memoryTokens: 1_000_000,
+      memoryTwice: 100_000,
     };
 
 function machine() {
@@ -85,7 +87,13 @@ try {
   if (phases.includes("memory")) {
     log("memory benchmark");
     raw.memory = await runMemory(
-      { config, key: keys.RS256, reuse: fixtures.pools.RS256, count: settings.memoryTokens },
+      {
+        config,
+        key: keys.RS256,
+        reuse: fixtures.pools.RS256,
+        count: settings.memoryTokens,
+        twice: settings.memoryTwice,
+      },
       log,
     );
     sections.push("### Memory", "", memoryTable(raw.memory));
