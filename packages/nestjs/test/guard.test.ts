@@ -1,13 +1,32 @@
+import { type ExecutionContext, Injectable } from "@nestjs/common";
+import { APP_GUARD } from "@nestjs/core";
 import type { VerifiedToken } from "@scopegate/core";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScopegateModule } from "../src/index.js";
+import { type HttpRequest, ScopegateGuard, ScopegateModule } from "../src/index.js";
 import { PLATFORMS, type RunningApp, startApp } from "./support/app.js";
-import { AdminController, CalendarController, OpenController } from "./support/controllers.js";
+import {
+  AdminController,
+  CalendarController,
+  OpenController,
+  PlainController,
+} from "./support/controllers.js";
 import { expectFailure } from "./support/expect.js";
 import { bearer, call } from "./support/http.js";
 
 const AUDIENCE = "https://calendar.scopegate.test";
+
+/** A subclass that reads the token from a gateway's `X-Service-Token` header (its protected hook). */
+@Injectable()
+class GatewayGuard extends ScopegateGuard {
+  protected override getRequest(context: ExecutionContext): HttpRequest {
+    const request = super.getRequest(context);
+    const headers = request.headers as Record<string, string | undefined>;
+    const forwarded = headers["x-service-token"];
+    if (forwarded !== undefined) headers.authorization = `Bearer ${forwarded}`;
+    return request;
+  }
+}
 
 describe.each(PLATFORMS)("ScopegateGuard on the %s platform", (platform) => {
   let authority: TestAuthority;
@@ -128,6 +147,31 @@ describe.each(PLATFORMS)("ScopegateGuard on the %s platform", (platform) => {
       const res = await call(api.url, "/open/secret", { headers: bearer(token) });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ subject: "svc-7" } satisfies Partial<Record<keyof VerifiedToken, string>>);
+    });
+  });
+
+  describe("a subclass with its own getRequest hook, installed as APP_GUARD", () => {
+    let gateway: RunningApp;
+    beforeAll(async () => {
+      gateway = await startApp(platform, {
+        imports: [ScopegateModule.forRoot({ ...authority.verifierOptions(), global: true })],
+        controllers: [PlainController],
+        providers: [{ provide: APP_GUARD, useClass: GatewayGuard }],
+      });
+    });
+    afterAll(async () => {
+      await gateway?.close();
+    });
+
+    it("authenticates with what the hook returns and keeps the route rules", async () => {
+      const reader = await authority.mint({ scope: "event.read", subject: "svc-gw" });
+      const res = await call(gateway.url, "/plain/any", { headers: { "x-service-token": reader } });
+      expect(res.json).toEqual({ subject: "svc-gw" });
+      expect(
+        (await call(gateway.url, "/plain/scoped", { headers: { "x-service-token": reader } })).status,
+      ).toBe(200);
+      expectFailure(await call(gateway.url, "/plain/scoped"), "ERR_NO_CREDENTIALS");
+      expect((await call(gateway.url, "/plain/open")).status).toBe(200);
     });
   });
 });
