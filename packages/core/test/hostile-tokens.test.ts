@@ -219,6 +219,59 @@ describe("hostile keys and key sets", () => {
   });
 });
 
+describe("several issuers", () => {
+  const other = createHostileKit({ issuer: "https://other.example.com/", audience });
+  const jwksOf: Record<string, unknown> = {
+    "https://issuer.example.com/jwks": { keys: [kit.keys.rsa.jwk, kit.keys.ec.jwk] },
+    "https://other.example.com/jwks": {
+      keys: [{ ...other.keys.rsa.jwk, kid: "other-1" }, other.keys.ec.jwk],
+    },
+  };
+  const fetch: FetchLike = async (input) =>
+    new Response(JSON.stringify(jwksOf[String(input)] ?? { keys: [] }), {
+      headers: { "content-type": "application/json" },
+    });
+  const verifier = createVerifier({
+    issuer: [issuer, "https://other.example.com/"],
+    audience,
+    jwksUri: { [issuer]: jwksUri, "https://other.example.com/": "https://other.example.com/jwks" },
+    fetch,
+  });
+
+  it("accepts each issuer's own tokens", async () => {
+    expect(isBearerError(await attempt(verifier, kit.good()))).toBe(false);
+    const theirs = other.good({}, { kid: "other-1" });
+    expect(isBearerError(await attempt(verifier, theirs))).toBe(false);
+  });
+
+  it("never verifies one issuer's token with another issuer's key (kid from the other JWKS)", async () => {
+    // iss says issuer A; kid and signature are issuer B's.
+    const token = compact(
+      { alg: "RS256", kid: "other-1", typ: "at+jwt" },
+      kit.claims(),
+      signerFor("RS256", other.keys.rsa.privateKey),
+    );
+    expect(((await attempt(verifier, token)) as BearerError).code).toBe("ERR_TOKEN_KEY_NOT_FOUND");
+  });
+
+  it("never verifies one issuer's token with another issuer's key under a kid both use", async () => {
+    // Both publish an ES256 key "ec-1": issuer A's name, issuer B's key.
+    const token = compact(
+      { alg: "ES256", kid: "ec-1", typ: "at+jwt" },
+      kit.claims(),
+      signerFor("ES256", other.keys.ec.privateKey),
+    );
+    expect(((await attempt(verifier, token)) as BearerError).code).toBe("ERR_TOKEN_SIGNATURE");
+    // And the other way round: issuer B's name for the token, issuer A's key.
+    const reverse = compact(
+      { alg: "ES256", kid: "ec-1", typ: "at+jwt" },
+      other.claims(),
+      signerFor("ES256", kit.keys.ec.privateKey),
+    );
+    expect(((await attempt(verifier, reverse)) as BearerError).code).toBe("ERR_TOKEN_SIGNATURE");
+  });
+});
+
 describe("claim values never reach a response", () => {
   it.each(HEADER_INJECTION_VALUES)(
     "keeps %j out of the headers of a 401 raised by a validator",
