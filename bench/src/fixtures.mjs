@@ -105,6 +105,28 @@ export async function mintPool(key, count, nowSec, start = 0) {
   return parts.flat();
 }
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * The `variant`-th (0–15) spelling of `token`. RSA-2048, P-256 and Ed25519 signatures (256 and 64
+ * bytes) end, in base64url, in a character that carries 4 unused bits: its 16 spellings decode to
+ * the same signature, so each is a distinct token string that every library measured accepts (and
+ * verifies in full). This is how the benchmarks get many distinct valid tokens without minting
+ * each one.
+ */
+export function spelling(token, variant) {
+  const last = BASE64URL.indexOf(token.at(-1));
+  return token.slice(0, -1) + BASE64URL[(last & 0b110000) | variant];
+}
+
+/** 16 distinct spellings of every token, spelling-major (consecutive tokens have different claims). */
+export function spellings(tokens) {
+  const out = [];
+  for (let variant = 0; variant < 16; variant++)
+    for (const token of tokens) out.push(spelling(token, variant));
+  return out;
+}
+
 /** Serves the JWKS over HTTP on 127.0.0.1 (an ephemeral port). */
 export async function startJwksServer(jwks) {
   const body = JSON.stringify(jwks);

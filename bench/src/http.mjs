@@ -98,7 +98,7 @@ export async function runHttp(
 export function httpTable(rows, { seconds, connections, alg }) {
   const bare = Object.fromEntries(rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.rps]));
   const out = [
-    `autocannon, ${connections} connections, ${seconds} s per run after a warm-up, GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "distinct" cycles 12,000 distinct tokens (more than the token cache holds).`,
+    `autocannon, ${connections} connections, ${seconds} s per run after a warm-up, GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "distinct" sends a token not sent before in the run with every request.`,
     "",
     "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",

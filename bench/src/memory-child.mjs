@@ -5,14 +5,11 @@
 //            fills to maxEntries and then churns, the worst case for its memory).
 // Usage: node --expose-gc memory-child.mjs <fixtures.json> <count> <reuse>
 //
-// Distinct tokens cheaply: an RS256 signature is 256 bytes, so its base64url form ends in a character
-// carrying 4 unused bits. The 16 spellings of that character decode to the same signature, so each
-// minted token yields 16 distinct token strings, every one of them valid (jose accepts them too) and
-// every one a separate verification and a separate token-cache entry.
+// Distinct tokens cheaply: 16 spellings of each minted token (see `spelling` in fixtures.mjs).
 import { readFileSync } from "node:fs";
 import { createVerifier } from "@scopegate/core";
+import { spelling } from "./fixtures.mjs";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const [fixturesPath, countArg, reuseArg] = process.argv.slice(2);
 const { config, bases } = JSON.parse(readFileSync(fixturesPath, "utf8"));
 const count = Number(countArg);
@@ -27,12 +24,6 @@ const verifier = createVerifier({
   algorithms: [config.alg],
 });
 await verifier.warm();
-
-/** The `variant`-th spelling (0–15) of base token `base`. */
-function spelling(base, variant) {
-  const last = ALPHABET.indexOf(base.at(-1));
-  return base.slice(0, -1) + ALPHABET[(last & 0b110000) | variant];
-}
 
 const sample = () => {
   globalThis.gc();

@@ -5,6 +5,7 @@
 // library, so that each repetition's ratio compares runs made under the same machine load.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { spellings } from "./fixtures.mjs";
 import { LIBRARIES, libraryById } from "./libraries.mjs";
 
 const [fixturesPath, libraryId, settingsJson] = process.argv.slice(2);
@@ -65,7 +66,7 @@ for (const alg of settings.algorithms) {
   };
   const verify = await library.create(context);
   const floor = await LIBRARIES[0].create(context);
-  const pool = fixtures.pools[alg];
+  const pool = spellings(fixtures.bases[alg]);
   const repeated = [fixtures.repeated[alg]];
   // Every library must really verify: a valid token passes, a tampered one fails.
   await verify(repeated[0]);
