@@ -122,7 +122,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const { verified } = entry;
     let key: SigningKey;
     try {
-      key = await jwksCache.getKey(await jwksUriFor(verified.issuer), entry.selector);
+      const jwksUri = resolved.jwksUris.get(verified.issuer) ?? (await discovery.jwksUri(verified.issuer));
+      key = await jwksCache.getKey(jwksUri, entry.selector);
       if (!isSameSigningKey(entry.key, key)) {
         tokenCache?.delete(token);
         return undefined;
