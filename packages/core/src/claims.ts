@@ -26,11 +26,14 @@ const reject = (code: InvalidTokenCode): never => {
   throw new InvalidTokenError(code);
 };
 
-/** A NumericDate (RFC 7519 §2): a finite, non-negative number within the safe-integer range. */
+/** The latest time an ECMAScript Date can hold (ECMA-262 §21.4.1.1), in seconds. */
+const MAX_NUMERIC_DATE_SEC = 8.64e12;
+
+/** A NumericDate (RFC 7519 §2): a finite, non-negative number no later than a Date can hold. */
 function numericDate(claims: JwtClaims, name: "exp" | "nbf" | "iat"): number | undefined {
   const value = claims[name];
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_NUMERIC_DATE_SEC) {
     return reject("ERR_TOKEN_CLAIM_INVALID");
   }
   return value;

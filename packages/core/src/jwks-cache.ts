@@ -189,7 +189,8 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       return found(await lookup(state, record, selector));
     }
     const ageMs = now - record.fetchedAt;
-    if (ageMs >= config.cacheMaxAgeMs) {
+    // A negative age means the clock stepped backwards: treat the keys as due for a refresh.
+    if (ageMs >= config.cacheMaxAgeMs || ageMs < 0) {
       if (state.inFlight === undefined) void load(state, "refresh");
       if (state.limiter.failing && !state.staleReported) {
         state.staleReported = true;

@@ -27,8 +27,9 @@ export interface RefetchLimiter {
 export function createRefetchLimiter(options: RefetchLimiterOptions): RefetchLimiter {
   let lastUnknownKidRefetch = Number.NEGATIVE_INFINITY;
   let failedAt: number | undefined;
+  // A clock that stepped backwards (NTP step, VM resume) ends the backoff rather than stretching it.
   const backoffRemainingMs = (now: number): number =>
-    failedAt === undefined ? 0 : Math.max(0, failedAt + options.failureBackoffMs - now);
+    failedAt === undefined || now < failedAt ? 0 : Math.max(0, failedAt + options.failureBackoffMs - now);
   return {
     backoffRemainingMs,
     tryUnknownKid(now) {
