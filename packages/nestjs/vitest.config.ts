@@ -1,5 +1,11 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "nestjs", include: ["test/**/*.test.ts"], typecheck: { enabled: false } },
+  test: {
+    name: "nestjs",
+    include: ["test/**/*.test.ts"],
+    typecheck: { enabled: false },
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
 });

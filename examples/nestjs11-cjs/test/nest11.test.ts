@@ -115,7 +115,7 @@ beforeAll(async () => {
     }),
   ]);
   info = JSON.parse(first);
-}, 60_000);
+});
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
