@@ -194,6 +194,7 @@ export interface NodeSignatureVerifier {
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Header segments seen recently and what they allow, so a header is parsed once, not per token. */
 const HEADER_MEMO_LIMIT = 64;
+const RECENT_HEADERS = 4;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The header's `alg` when the header is one jose would take as it is (a JSON object, no `crit`, no `b64`). */
@@ -237,11 +238,23 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     return check;
   };
 
-  const headerAlg = (segment: string): string | undefined => {
-    if (headers.has(segment)) return headers.get(segment);
-    const alg = plainHeaderAlg(segment);
-    if (headers.size >= HEADER_MEMO_LIMIT) headers.clear();
-    headers.set(segment, alg);
+  /** The last few header segments seen, matched against the token's prefix without slicing it. */
+  const recent: { segment: string; alg: string | undefined }[] = [];
+  const headerAlg = (token: string, first: number): string | undefined => {
+    for (const entry of recent) {
+      if (entry.segment.length === first && token.startsWith(entry.segment)) return entry.alg;
+    }
+    const segment = token.slice(0, first);
+    let alg: string | undefined;
+    if (headers.has(segment)) {
+      alg = headers.get(segment);
+    } else {
+      alg = plainHeaderAlg(segment);
+      if (headers.size >= HEADER_MEMO_LIMIT) headers.clear();
+      headers.set(segment, alg);
+    }
+    if (recent.length >= RECENT_HEADERS) recent.pop();
+    recent.unshift({ segment, alg });
     return alg;
   };
 
@@ -251,7 +264,7 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {
       return undefined;
     }
-    if (headerAlg(token.slice(0, first)) !== key.alg) return undefined;
+    if (headerAlg(token, first) !== key.alg) return undefined;
     const check = prepare(key);
     if (check === undefined) return undefined;
     const data = Buffer.from(token.slice(0, second), "latin1");
