@@ -48,9 +48,13 @@ function isFormRequest(request: RequestLike): boolean {
   return typeof type === "string" && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
 }
 
-/** Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops. */
+/**
+ * Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops
+ * (on the request, or on `request.raw` as Fastify keeps it).
+ */
 function countRawAuthorization(request: RequestLike): number {
-  const raw = (request as { rawHeaders?: unknown }).rawHeaders;
+  const withRaw = request as { rawHeaders?: unknown; raw?: { rawHeaders?: unknown } | null };
+  const raw = withRaw.rawHeaders ?? (typeof withRaw.raw === "object" ? withRaw.raw?.rawHeaders : undefined);
   if (!Array.isArray(raw)) return 0;
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -100,9 +104,10 @@ function tokenFromParameter(values: unknown[]): string {
 }
 
 function toRequest(input: RequestLike | HeadersLike): RequestLike {
-  if (isHeadersObject(input)) return { headers: input };
+  // A request first: Express's `req.get` and Koa's `request.get` make a request look like `Headers`.
   const headers = (input as { headers?: unknown }).headers;
   if (typeof headers === "object" && headers !== null) return input as RequestLike;
+  if (isHeadersObject(input)) return { headers: input };
   return { headers: input as HeadersLike };
 }
 

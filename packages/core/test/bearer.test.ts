@@ -84,6 +84,23 @@ describe("extractBearerToken", () => {
     expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
   });
 
+  it("treats an Express- or Koa-style request with a get() method as a request, not as Headers", () => {
+    const request = {
+      headers: { authorization: `Bearer ${JWT}` },
+      query: { access_token: JWT },
+      get: (name: string) => (name.toLowerCase() === "authorization" ? `Bearer ${JWT}` : null),
+    };
+    expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
+  });
+
+  it("finds a repeated Authorization header in Fastify's request.raw.rawHeaders", () => {
+    const request = {
+      headers: { authorization: `Bearer ${JWT}` },
+      raw: { rawHeaders: ["authorization", `Bearer ${JWT}`, "Authorization", "Bearer x"] },
+    };
+    expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
+  });
+
   it("ignores query and body tokens by default", () => {
     expect(codeOf(() => extractBearerToken({ headers: {}, query: { access_token: JWT } }))).toBe(
       "ERR_NO_CREDENTIALS",
