@@ -1,5 +1,11 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "testing", include: ["test/**/*.test.ts"], typecheck: { enabled: false } },
+  test: {
+    name: "testing",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    typecheck: { enabled: false },
+  },
 });
