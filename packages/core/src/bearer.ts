@@ -49,12 +49,11 @@ function isFormRequest(request: RequestLike): boolean {
 }
 
 /**
- * Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops
- * (on the request, or on `request.raw` as Fastify keeps it).
+ * Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops:
+ * on the request (Node, Express), on `request.req` (Koa's `ctx.request`) or `request.raw` (Fastify).
  */
 function countRawAuthorization(request: RequestLike): number {
-  const withRaw = request as { rawHeaders?: unknown; raw?: { rawHeaders?: unknown } | null };
-  const raw = withRaw.rawHeaders ?? (typeof withRaw.raw === "object" ? withRaw.raw?.rawHeaders : undefined);
+  const raw = request.rawHeaders ?? request.req?.rawHeaders ?? request.raw?.rawHeaders;
   if (!Array.isArray(raw)) return 0;
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {

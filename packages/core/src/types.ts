@@ -65,4 +65,10 @@ export interface RequestLike {
   readonly query?: QueryLike | undefined | null;
   /** A parsed form body. Read only when `allowBodyToken` is on, or to detect a second token. */
   readonly body?: unknown;
+  /** Node's raw header lines, where a repeated `Authorization` header is still visible. */
+  readonly rawHeaders?: readonly string[] | undefined;
+  /** The Node request behind a framework request: Koa's `ctx.request.req`. */
+  readonly req?: { readonly rawHeaders?: readonly string[] | undefined } | undefined;
+  /** The Node request behind a framework request: Fastify's `request.raw`. */
+  readonly raw?: { readonly rawHeaders?: readonly string[] | undefined } | undefined;
 }

@@ -101,6 +101,14 @@ describe("extractBearerToken", () => {
     expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
   });
 
+  it("finds a repeated Authorization header in Koa's request.req.rawHeaders", () => {
+    const request = {
+      headers: { authorization: `Bearer ${JWT}` },
+      req: { rawHeaders: ["authorization", `Bearer ${JWT}`, "Authorization", "Bearer x"] },
+    };
+    expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
+  });
+
   it("ignores query and body tokens by default", () => {
     expect(codeOf(() => extractBearerToken({ headers: {}, query: { access_token: JWT } }))).toBe(
       "ERR_NO_CREDENTIALS",
