@@ -1,11 +1,12 @@
 import { once } from "node:events";
 import { Agent, get } from "node:http";
 import { createServer, type Socket } from "node:net";
+import { join } from "node:path";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBearerFailure, expectJsonFailure } from "./expect-failure.js";
 import { bearer, type CallOptions, call, type Method } from "./http.js";
-import { type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
+import { pnpmCommand, type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
 import { CREDENTIAL_CASES } from "./token-cases.js";
 
 const AUDIENCE = "https://calendar.scopegate.test";
@@ -356,6 +357,23 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
           expect(outcome).toEqual({ code: 0, signal: null });
         } finally {
           agent.destroy();
+          await running.stop();
+        }
+      });
+
+      it("started as `pnpm --dir <example> start`, exits with code 0 within 2 s when pnpm gets SIGTERM", async () => {
+        const repoRoot = join(target.cwd, "..", "..");
+        const command = [...pnpmCommand(repoRoot), "--dir", target.cwd, "start"];
+        const running = await spawnExample({ cwd: target.cwd, command }, env()).listening;
+        try {
+          expect((await call(running.url, "/health")).status).toBe(200);
+          running.child.kill("SIGTERM");
+          const deadline = new Promise<"timeout">((resolve) =>
+            setTimeout(() => resolve("timeout"), 2000).unref(),
+          );
+          expect(await Promise.race([running.exited, deadline])).toEqual({ code: 0, signal: null });
+          await expect(call(running.url, "/health")).rejects.toThrow();
+        } finally {
           await running.stop();
         }
       });

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 /** How to start an example: its folder and, unless its package.json `start` script says it, the command. */
 export interface StartCommand {
@@ -28,6 +28,9 @@ export function resolveStartCommand(target: StartCommand): { file: string; args:
       throw new Error(`the start script ${JSON.stringify(script)} is not a plain command; pass { command }`);
     }
     words = script.trim().split(/\s+/);
+    // `exec node …` lets pnpm's shell hand its process to node, so a SIGTERM sent to `pnpm start`
+    // reaches the service; run here without pnpm, the `exec` is dropped.
+    if (words[0] === "exec") words.shift();
   }
   const [first, ...args] = words;
   if (!first) throw new Error("empty start command");
@@ -125,4 +128,30 @@ export async function runToExit(
   const result = await started.exited;
   clearTimeout(timer);
   return { ...result, stdout, stderr };
+}
+
+/** The pnpm the repository pins (`packageManager`), as a command: the running one, or npx's copy. */
+export function pnpmCommand(repoRoot: string): string[] {
+  const execPath = process.env.npm_execpath;
+  if (execPath && /pnpm\.c?js$/.test(execPath)) return [process.execPath, execPath];
+  const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    packageManager?: string;
+  };
+  const spec = manifest.packageManager ?? "pnpm@10";
+  // npx puts the pnpm it installed on PATH for the command it runs: find it there.
+  const path = execFileSync("npx", ["-y", spec, "exec", "node", "-p", "process.env.PATH"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  for (const dir of path.trim().split(delimiter)) {
+    const candidate = join(dir, "pnpm");
+    try {
+      accessSync(candidate, constants.X_OK);
+      return [candidate];
+    } catch {
+      // not here
+    }
+  }
+  throw new Error(`cannot find ${spec}`);
 }
