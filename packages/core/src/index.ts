@@ -1,3 +1,17 @@
+export {
+  type AdapterRequireScopesOptions,
+  type AuthOptions,
+  authenticateOptional,
+  type BearerAuthOptions,
+  type HandleErrors,
+  isVerifier,
+  type ResolvedAuthOptions,
+  type ResolvedScopeOptions,
+  resolveAuthOptions,
+  resolveScopeOptions,
+  resolveSingleScopeOptions,
+  ScopegateConfigurationError,
+} from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./algorithms.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./bearer.js";
 export { type ChallengeParams, formatChallenge } from "./challenge.js";
