@@ -1,8 +1,14 @@
-import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
+import {
+  type AuthOptions,
+  authenticateOptional,
+  type BearerAuthOptions,
+  resolveAuthOptions,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/core";
 import type { NextFunction, Request, Response } from "express";
-import { getContext, requestView, setContext } from "./context.js";
+import { getContext, setContext } from "./context.js";
 import { handOn } from "./errors.js";
-import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
 
 declare global {
   namespace Express {
@@ -34,7 +40,7 @@ export interface BearerAuthMiddleware {
 export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware;
 export function bearerAuth(verifier: Verifier, options?: AuthOptions): BearerAuthMiddleware;
 export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOptions): BearerAuthMiddleware {
-  const { verifier, credentialsRequired, handleErrors } = resolveBearerAuth(first, second);
+  const { verifier, credentialsRequired, handleErrors } = resolveAuthOptions(first, second);
 
   function scopegateBearerAuth(req: Request, res: Response, next: NextFunction): void {
     const previous = getContext(req);
@@ -42,19 +48,12 @@ export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOpt
       next();
       return;
     }
-    verifier.authenticate(requestView(req)).then(
+    (credentialsRequired ? verifier.authenticate(req) : authenticateOptional(verifier, req)).then(
       (token) => {
         setContext(req, { verifier, token, handleErrors });
         next();
       },
-      (error: unknown) => {
-        if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") {
-          setContext(req, { verifier, token: undefined, handleErrors });
-          next();
-          return;
-        }
-        handOn(error, req, res, next, handleErrors);
-      },
+      (error: unknown) => handOn(error, req, res, next, handleErrors),
     );
   }
   return Object.assign(scopegateBearerAuth, { verifier });

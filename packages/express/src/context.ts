@@ -1,6 +1,5 @@
-import type { RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
+import type { HandleErrors, VerifiedToken, Verifier } from "@scopegate/core";
 import type { NextFunction, Request, Response } from "express";
-import type { HandleErrors } from "./options.js";
 
 /**
  * An Express middleware. Generic over the request, so that it leaves the route's own types alone:
@@ -18,21 +17,6 @@ export interface AuthContext {
   /** `undefined` for an anonymous request (`credentialsRequired: false`, no credentials). */
   token: VerifiedToken | undefined;
   handleErrors: HandleErrors;
-}
-
-/**
- * The parts of `req` bearer extraction reads, as a plain object. Passing `req` itself is not enough
- * today: core takes anything with a `get()` method (Express's `req.get`) for a Fetch `Headers`, and
- * would then miss the query, the body and the repeated `Authorization` lines in `rawHeaders`.
- */
-export function requestView(req: Request): RequestLike & { rawHeaders: readonly string[] } {
-  return {
-    headers: req.headers,
-    method: req.method,
-    query: req.query,
-    body: req.body,
-    rawHeaders: req.rawHeaders,
-  };
 }
 
 const CONTEXT = Symbol.for("scopegate.express.context");

@@ -1,7 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { type BearerError, isBearerError, toErrorResponse } from "@scopegate/core";
+import { type BearerError, type HandleErrors, isBearerError, toErrorResponse } from "@scopegate/core";
 import type { ErrorRequestHandler, NextFunction, Request } from "express";
-import type { HandleErrors } from "./options.js";
 
 /** Writes the RFC 6750 response for a scopegate error: status, `WWW-Authenticate`/`Retry-After`, JSON body. */
 export function sendBearerError(res: ServerResponse, error: BearerError): void {

@@ -1,7 +1,12 @@
 export {
+  type AdapterRequireScopesOptions as RequireScopesOptions,
+  type AuthOptions,
+  type BearerAuthOptions,
   BearerError,
   createVerifier,
+  type HandleErrors,
   isBearerError,
+  ScopegateConfigurationError,
   type VerifiedToken,
   type Verifier,
   type VerifierOptions,
@@ -9,5 +14,4 @@ export {
 export { type BearerAuthMiddleware, bearerAuth } from "./bearer-auth.js";
 export type { ScopegateMiddleware } from "./context.js";
 export { bearerErrorHandler, sendBearerError } from "./errors.js";
-export type { AuthOptions, BearerAuthOptions, HandleErrors, RequireScopesOptions } from "./options.js";
-export { requireScope, requireScopes, ScopegateConfigurationError } from "./require-scopes.js";
+export { requireScope, requireScopes } from "./require-scopes.js";

@@ -1,35 +1,18 @@
-import type { ScopeRequirement, VerifiedToken, Verifier } from "@scopegate/core";
-import type { NextFunction, Request, Response } from "express";
 import {
-  type AuthContext,
-  getContext,
-  requestView,
-  type ScopegateMiddleware,
-  setContext,
-} from "./context.js";
+  type AdapterRequireScopesOptions,
+  type HandleErrors,
+  type ResolvedScopeOptions,
+  resolveScopeOptions,
+  resolveSingleScopeOptions,
+  ScopegateConfigurationError,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/core";
+import type { NextFunction, Request, Response } from "express";
+import { getContext, type ScopegateMiddleware, setContext } from "./context.js";
 import { handOn } from "./errors.js";
-import { type HandleErrors, type RequireScopesOptions, resolveScopes } from "./options.js";
 
-/** Thrown (as a 500) when a scope middleware has no verifier to authenticate with. */
-export class ScopegateConfigurationError extends Error {
-  readonly code = "ERR_NO_AUTHENTICATION";
-  readonly status = 500;
-  readonly statusCode = 500;
-  readonly expose = false;
-  constructor(where: string) {
-    super(
-      `scopegate: ${where} ran on a request that no bearerAuth() authenticated, and has no verifier of its own: ` +
-        "mount bearerAuth() before it, or pass { verifier }.",
-    );
-    this.name = "ScopegateConfigurationError";
-  }
-}
-
-function scopeMiddleware(
-  where: string,
-  requirement: ScopeRequirement,
-  own: ScopeOptions,
-): ScopegateMiddleware {
+function scopeMiddleware(where: string, { requirement, ...own }: ResolvedScopeOptions): ScopegateMiddleware {
   return function scopegateRequireScopes(req: Request, res: Response, next: NextFunction): void {
     const context = getContext(req);
     const usable = context && (own.verifier === undefined || own.verifier === context.verifier);
@@ -48,12 +31,12 @@ function scopeMiddleware(
       return;
     }
     // Anonymous so far (credentialsRequired: false), or no bearerAuth() before: authenticate here.
-    const verifier = own.verifier ?? (context as AuthContext | undefined)?.verifier;
+    const verifier = own.verifier ?? context?.verifier;
     if (!verifier) {
       next(new ScopegateConfigurationError(where));
       return;
     }
-    verifier.authenticate(requestView(req)).then(
+    verifier.authenticate(req).then(
       (token) => {
         setContext(req, { verifier, token, handleErrors: mode });
         check(verifier, token);
@@ -62,8 +45,6 @@ function scopeMiddleware(
     );
   };
 }
-
-type ScopeOptions = { verifier: Verifier | undefined; handleErrors: HandleErrors | undefined };
 
 /**
  * Lets the request through only when its token grants the scopes: every one by default, or at least
@@ -74,25 +55,15 @@ type ScopeOptions = { verifier: Verifier | undefined; handleErrors: HandleErrors
  */
 export function requireScopes(
   scopes: readonly string[],
-  options?: RequireScopesOptions,
+  options?: AdapterRequireScopesOptions,
 ): ScopegateMiddleware {
-  const { requirement, verifier, handleErrors } = resolveScopes("requireScopes()", scopes, options);
-  return scopeMiddleware("requireScopes()", requirement, { verifier, handleErrors });
+  return scopeMiddleware("requireScopes()", resolveScopeOptions(scopes, options));
 }
 
 /** `requireScopes([scope], options)`: the token must grant `scope`. */
 export function requireScope(
   scope: string,
-  options?: Omit<RequireScopesOptions, "match">,
+  options?: Omit<AdapterRequireScopesOptions, "match">,
 ): ScopegateMiddleware {
-  if (typeof scope !== "string") {
-    throw new TypeError(
-      "scopegate: requireScope() expects one scope as a string; use requireScopes() for several.",
-    );
-  }
-  const { requirement, verifier, handleErrors } = resolveScopes("requireScope()", [scope], {
-    ...options,
-    match: "all",
-  });
-  return scopeMiddleware("requireScope()", requirement, { verifier, handleErrors });
+  return scopeMiddleware("requireScope()", resolveSingleScopeOptions(scope, options));
 }

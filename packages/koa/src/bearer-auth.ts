@@ -1,8 +1,14 @@
-import { isBearerError, type VerifiedToken, type Verifier } from "@scopegate/core";
+import {
+  type AuthOptions,
+  authenticateOptional,
+  type BearerAuthOptions,
+  resolveAuthOptions,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/core";
 import type { Middleware } from "koa";
-import { getContext, requestView, setContext } from "./context.js";
+import { getContext, setContext } from "./context.js";
 import { handOn } from "./errors.js";
-import { type AuthOptions, type BearerAuthOptions, resolveBearerAuth } from "./options.js";
 
 declare module "koa" {
   interface DefaultState {
@@ -28,19 +34,17 @@ export type BearerAuthMiddleware = Middleware & { readonly verifier: Verifier };
 export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware;
 export function bearerAuth(verifier: Verifier, options?: AuthOptions): BearerAuthMiddleware;
 export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOptions): BearerAuthMiddleware {
-  const { verifier, credentialsRequired, handleErrors } = resolveBearerAuth(first, second);
+  const { verifier, credentialsRequired, handleErrors } = resolveAuthOptions(first, second);
 
   const scopegateBearerAuth: Middleware = async (ctx, next) => {
     const previous = getContext(ctx);
     if (previous?.verifier === verifier && previous.token) return next();
-    let token: VerifiedToken;
+    let token: VerifiedToken | undefined;
     try {
-      token = await verifier.authenticate(requestView(ctx));
+      token = credentialsRequired
+        ? await verifier.authenticate(ctx.request)
+        : await authenticateOptional(verifier, ctx.request);
     } catch (error) {
-      if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") {
-        setContext(ctx, { verifier, token: undefined, handleErrors });
-        return next();
-      }
       return handOn(error, ctx, handleErrors);
     }
     setContext(ctx, { verifier, token, handleErrors });

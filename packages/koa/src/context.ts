@@ -1,6 +1,5 @@
-import type { RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
+import type { HandleErrors, VerifiedToken, Verifier } from "@scopegate/core";
 import type { ParameterizedContext } from "koa";
-import type { HandleErrors } from "./options.js";
 
 /** What `bearerAuth()` leaves on a context for the scope middlewares after it. */
 export interface AuthContext {
@@ -8,21 +7,6 @@ export interface AuthContext {
   /** `undefined` for an anonymous request (`credentialsRequired: false`, no credentials). */
   token: VerifiedToken | undefined;
   handleErrors: HandleErrors;
-}
-
-/**
- * The parts of the request bearer extraction reads, as a plain object. Passing `ctx.request` itself is
- * not enough today: core takes anything with a `get()` method (Koa's `request.get`) for a Fetch
- * `Headers`, and `rawHeaders` (the repeated `Authorization` lines Node drops) is on `ctx.req` only.
- */
-export function requestView(ctx: ParameterizedContext): RequestLike & { rawHeaders: readonly string[] } {
-  return {
-    headers: ctx.request.headers,
-    method: ctx.method,
-    query: ctx.query,
-    body: (ctx.request as { body?: unknown }).body,
-    rawHeaders: ctx.req.rawHeaders,
-  };
 }
 
 const CONTEXT = Symbol.for("scopegate.koa.context");

@@ -1,6 +1,5 @@
-import { type BearerError, isBearerError, toErrorResponse } from "@scopegate/core";
+import { type BearerError, type HandleErrors, isBearerError, toErrorResponse } from "@scopegate/core";
 import type { Middleware, ParameterizedContext } from "koa";
-import type { HandleErrors } from "./options.js";
 
 /** Answers with the RFC 6750 response for a scopegate error: status, `WWW-Authenticate`/`Retry-After`, JSON body. */
 export function sendBearerError(ctx: ParameterizedContext, error: BearerError): void {
