@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import {
+  authenticateOptional,
   CredentialsRequiredError,
-  isBearerError,
   type RequestLike,
   type VerifiedToken,
   type Verifier,
@@ -12,11 +12,8 @@ import { authStateOf, recordAuth } from "./auth.js";
 import type { ScopegateOptions } from "./options.js";
 import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
 
-/** An Express or Fastify request, as Nest hands it to guards. */
-export type HttpRequest = RequestLike & {
-  readonly rawHeaders?: unknown;
-  readonly raw?: { readonly rawHeaders?: unknown };
-};
+/** An Express or Fastify request, as Nest hands it to guards: core reads either as it is. */
+export type HttpRequest = RequestLike;
 
 /**
  * Authenticates the request's bearer token and checks the route's scopes. Failures are thrown as
@@ -72,13 +69,9 @@ export class ScopegateGuard implements CanActivate {
     credentialsRequired: boolean,
     _context: ExecutionContext,
   ): Promise<VerifiedToken | undefined> {
-    try {
-      return await this.verifier.authenticate(toRequestLike(request));
-    } catch (error) {
-      if (!credentialsRequired && isBearerError(error) && error.code === "ERR_NO_CREDENTIALS")
-        return undefined;
-      throw error;
-    }
+    return credentialsRequired
+      ? this.verifier.authenticate(request)
+      : authenticateOptional(this.verifier, request);
   }
 
   /** Checks the route's scope requirements, in order; throws 403 `insufficient_scope` on the first that fails. */
@@ -92,21 +85,4 @@ export class ScopegateGuard implements CanActivate {
     if (token === undefined) throw new CredentialsRequiredError({ realm: this.verifier.options.realm });
     for (const requirement of requirements) this.verifier.requireScopes(token, requirement);
   }
-}
-
-/**
- * The parts of the request bearer extraction reads, as a plain object: Express's `req.get()` must not
- * make it look like a Fetch `Headers`, and Fastify keeps Node's `rawHeaders` (which reveal a repeated
- * `Authorization` header that Node drops from `headers`) in `raw`.
- */
-function toRequestLike(request: HttpRequest): RequestLike {
-  const { headers, method, query, body } = request;
-  const view: RequestLike & { rawHeaders: unknown } = {
-    headers,
-    method,
-    query,
-    body,
-    rawHeaders: request.rawHeaders ?? request.raw?.rawHeaders,
-  };
-  return view;
 }

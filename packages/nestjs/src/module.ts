@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Provider } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
-import { createVerifier, type Verifier } from "@scopegate/core";
+import { resolveAuthOptions, type Verifier } from "@scopegate/core";
 import { ScopegateExceptionFilter } from "./exception-filter.js";
 import { ScopegateGuard } from "./guard.js";
 import type {
@@ -55,8 +55,8 @@ function build(
     optionsProvider,
     {
       provide: SCOPEGATE_VERIFIER,
-      useFactory: ({ credentialsRequired: _, ...verifierOptions }: ScopegateOptions): Verifier =>
-        createVerifier(verifierOptions),
+      // Checks `credentialsRequired` as the other adapters do, and builds the verifier from the rest.
+      useFactory: (options: ScopegateOptions): Verifier => resolveAuthOptions(options).verifier,
       inject: [SCOPEGATE_OPTIONS],
     },
     ScopegateGuard,

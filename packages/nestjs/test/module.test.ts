@@ -117,6 +117,16 @@ describe.each(PLATFORMS)("ScopegateModule on the %s platform", (platform) => {
     ).rejects.toThrow(/invalid option `audience`/);
   });
 
+  it("fails at start-up with a TypeError for a credentialsRequired that is not a boolean, as the other adapters do", async () => {
+    const fromEnvironment = { ...authority.verifierOptions(), credentialsRequired: "false" as never };
+    await expect(
+      start({
+        imports: [ScopegateModule.forRootAsync({ useFactory: () => fromEnvironment, global: true })],
+        controllers: [CalendarController],
+      }),
+    ).rejects.toThrow(/invalid option `credentialsRequired`: expected true or false/);
+  });
+
   it("lets tests replace the guard: overrideGuard for @UseGuards, overrideProvider for the global one", async () => {
     const allow = { canActivate: () => true };
     const routeLevel = await start(
