@@ -97,7 +97,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const selector = { alg: header.alg, kid: header.kid };
     const key = await jwksCache.getKey(await jwksUriFor(issuer), selector);
     await verifySignature(token, key);
-    await checkCurrent(claims, header);
+    const validating = checkCurrent(claims, header);
+    if (validating !== undefined) await validating;
     const verified = toVerifiedToken(
       token,
       header,
@@ -128,7 +129,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         tokenCache?.delete(token);
         return undefined;
       }
-      await checkCurrent(verified.claims, verified.header);
+      const validating = checkCurrent(verified.claims, verified.header);
+      if (validating !== undefined) await validating;
     } catch (error) {
       tokenCache?.delete(token);
       throw error;
