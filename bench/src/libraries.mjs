@@ -4,13 +4,18 @@
 // `create(ctx)` returns `verify(token)`, which returns (or resolves) once the token is verified and
 // throws (or rejects) otherwise.
 import { constants, createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { createVerifier as createScopegateVerifier } from "@scopegate/core";
 import { JwtVerifier } from "aws-jwt-verify";
 import { auth } from "express-oauth2-jwt-bearer";
 import { createVerifier as createFastJwtVerifier } from "fast-jwt";
 import { importJWK, jwtVerify } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 import jwksRsa from "jwks-rsa";
+
+// SCOPEGATE_CORE points the micro benchmark at another build of @scopegate/core (an ESM file), to
+// measure a local change against the committed one.
+const { createVerifier: createScopegateVerifier } = await import(
+  process.env.SCOPEGATE_CORE ?? "@scopegate/core"
+);
 
 /** node:crypto verification options per JOSE algorithm. */
 function nodeVerifyArgs(alg, keyObject) {

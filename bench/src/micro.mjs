@@ -45,11 +45,12 @@ export async function writeMicroFixtures({ keys, jwks, jwksUri, minted }) {
 }
 
 /** Runs every library; returns { [library]: { [alg]: { distinct, repeated } (medians, ops/s) | null } }. */
-export async function runMicro(fixturesPath, settings, log) {
+export async function runMicro(fixturesPath, settings, log, only) {
   const childPath = new URL("./micro-child.mjs", import.meta.url).pathname;
   const results = {};
   for (const library of LIBRARIES) {
     if (library.id === "floor") continue; // measured inside every other library's process
+    if (only && !only.includes(library.id)) continue;
     log(`  micro: ${library.label}`);
     const { stdout } = await run(
       process.execPath,
@@ -103,6 +104,7 @@ export function microTables(results, algorithms) {
       `| --- | ${algorithms.map(() => "---:").join(" | ")} |`,
     );
     for (const library of LIBRARIES) {
+      if (results[library.id] === undefined) continue;
       const row = algorithms.map((alg) => {
         const cell = results[library.id]?.[alg];
         if (cell == null) return "n/a";
