@@ -23,7 +23,7 @@ async function expressApp() {
   if (guard === "bare") {
     app.get("/events", handler);
   } else if (guard === "scopegate") {
-    const { bearerAuth, requireScope } = await import("@scopegate/express");
+    const { bearerAuth, requireScope } = await import(process.env.SCOPEGATE_EXPRESS ?? "@scopegate/express");
     const authenticate = bearerAuth(verifierOptions);
     await authenticate.verifier.warm?.();
     app.get("/events", authenticate, requireScope("event.read"), handler);

@@ -74,7 +74,11 @@ try {
   if (phases.includes("micro")) {
     log("micro benchmark (one library per process, one core)");
     raw.micro = await runMicro(fixtures.path, settings.micro, log, libraries);
-    sections.push("### Micro: verifications per second on one core", "", microTables(raw.micro, ALGORITHMS));
+    sections.push(
+      "### Micro: verifications per CPU-second, one core",
+      "",
+      microTables(raw.micro, ALGORITHMS),
+    );
   }
   if (phases.includes("http")) {
     log("HTTP benchmark");
