@@ -137,7 +137,15 @@ export async function startJwksServer(jwks) {
   let requests = 0;
   const server = createServer((_req, res) => {
     requests++;
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=600" }).end(body);
+    // `connection: close`: each verifier fetches once, and a reused idle socket could race the
+    // server's keep-alive timeout ("other side closed") between one algorithm's run and the next.
+    res
+      .writeHead(200, {
+        "content-type": "application/json",
+        "cache-control": "max-age=600",
+        connection: "close",
+      })
+      .end(body);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
