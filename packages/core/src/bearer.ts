@@ -67,7 +67,15 @@ function countRawAuthorization(request: RequestLike): number {
  * other schemes (they are not bearer credentials), and throws `InvalidRequestError` when it is malformed.
  */
 export function parseAuthorizationHeader(value: string): string | undefined {
-  const match = AUTHORIZATION.exec(value.trim());
+  const trimmed = value.trim();
+  // "Bearer <token>" (any case, then spaces): what AUTHORIZATION would capture, without running it.
+  if (trimmed.charCodeAt(6) === 0x20 && trimmed.slice(0, 6).toLowerCase() === "bearer") {
+    const credentials = trimmed.slice(7).trim();
+    if (credentials === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
+    if (!B64TOKEN.test(credentials)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+    return credentials;
+  }
+  const match = AUTHORIZATION.exec(trimmed);
   if (!match) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
   if (match[1]!.toLowerCase() !== "bearer") return undefined;
   const credentials = (match[2] ?? "").trim();
@@ -89,7 +97,8 @@ function tokenFromHeader(request: RequestLike): string | undefined {
 }
 
 function tokenFromHeaderValue(value: string): string | undefined {
-  if (/^\s*bearer\s+\S+\s*,/i.test(value)) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  if (value.includes(",") && /^\s*bearer\s+\S+\s*,/i.test(value))
+    throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
   return parseAuthorizationHeader(value);
 }
 

@@ -52,7 +52,7 @@ interface JwksState {
   /** The record `imported` belongs to; a different record from the store resets it. */
   record: JwksRecord | undefined;
   /** Keys already selected and imported, by alg and kid; `null` marks a key that failed to import. */
-  imported: Map<string, Promise<SigningKey | null>>;
+  imported: Map<string, Map<string | undefined, Promise<SigningKey | null>>>;
 }
 
 /**
@@ -166,13 +166,17 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       state.record = record;
       state.imported = new Map();
     }
-    const memo = selector.kid === undefined ? selector.alg : `${selector.alg}\u0000${selector.kid}`;
-    let key = state.imported.get(memo);
+    let byKid = state.imported.get(selector.alg);
+    if (byKid === undefined) {
+      byKid = new Map();
+      state.imported.set(selector.alg, byKid);
+    }
+    let key = byKid.get(selector.kid);
     if (key === undefined) {
       const jwk = selectKey(record.keys, selector);
       if (jwk === undefined) return undefined; // unknown ids are never remembered: the map stays bounded
       key = importKey(jwk, selector.alg);
-      state.imported.set(memo, key);
+      byKid.set(selector.kid, key);
     }
     return key;
   }

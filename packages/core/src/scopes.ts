@@ -6,13 +6,6 @@ export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ["scope", "scp"];
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 
-function scopesOf(value: unknown): string[] {
-  if (typeof value === "string") return value.split(" ").filter((s) => SCOPE_TOKEN.test(s));
-  if (Array.isArray(value))
-    return value.filter((s): s is string => typeof s === "string" && SCOPE_TOKEN.test(s));
-  return [];
-}
-
 /**
  * Reads the scopes a token grants from the listed claims: space-delimited strings (`scope`, and `scp`
  * as Okta or Entra send it) or arrays of strings (`scp`, Auth0 `permissions`, Entra `roles`).
@@ -22,12 +15,17 @@ export function readScopes(
   claims: Readonly<JwtClaims>,
   claimNames: readonly string[] = DEFAULT_SCOPE_CLAIMS,
 ): string[] {
-  const seen = new Set<string>();
+  const scopes: string[] = [];
   for (const name of claimNames) {
     if (!Object.hasOwn(claims, name)) continue;
-    for (const scope of scopesOf(claims[name])) seen.add(scope);
+    const value = claims[name];
+    const list = typeof value === "string" ? value.split(" ") : Array.isArray(value) ? value : undefined;
+    if (list === undefined) continue;
+    for (const scope of list) {
+      if (typeof scope === "string" && SCOPE_TOKEN.test(scope) && !scopes.includes(scope)) scopes.push(scope);
+    }
   }
-  return [...seen];
+  return scopes;
 }
 
 /** A scope requirement: every listed scope, or at least one of them. */

@@ -5,7 +5,7 @@ import { type BearerError, InvalidTokenError, isBearerError, withRealm } from ".
 import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
 import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
 import { readScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
-import { verifySignature } from "./signature.js";
+import { verifyDecodedSignature } from "./signature.js";
 import {
   type CachedVerification,
   createTokenCache,
@@ -95,8 +95,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
     const issuer = claims.iss;
     const selector = { alg: header.alg, kid: header.kid };
-    const key = await jwksCache.getKey(await jwksUriFor(issuer), selector);
-    await verifySignature(token, key);
+    const jwksUri = resolved.jwksUris.get(issuer) ?? (await discovery.jwksUri(issuer));
+    const key = await jwksCache.getKey(jwksUri, selector);
+    await verifyDecodedSignature(token, key);
     const validating = checkCurrent(claims, header);
     if (validating !== undefined) await validating;
     const verified = toVerifiedToken(
