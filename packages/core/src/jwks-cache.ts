@@ -36,6 +36,13 @@ export interface JwksCache {
    */
   getKey(jwksUri: string, selector: KeySelector): Promise<SigningKey>;
   /**
+   * The key `getKey` would resolve right now without waiting for anything: only while the keys
+   * cached for `jwksUri` are fresh (younger than `cacheMaxAgeMs`) and this key is already imported.
+   * Otherwise `undefined`: call `getKey`, which fetches, refreshes, imports and reports errors.
+   * Never fetches and never throws. Optional: a cache without it is asked through `getKey` only.
+   */
+  peekKey?(jwksUri: string, selector: KeySelector): SigningKey | undefined;
+  /**
    * Fetches the JWKS now unless fresh keys are cached (start-up warm-up). Rejects with
    * `JwksUnavailableError` when the fetch fails.
    */
@@ -51,8 +58,14 @@ interface JwksState {
   staleReported: boolean;
   /** The record `imported` belongs to; a different record from the store resets it. */
   record: JwksRecord | undefined;
-  /** Keys already selected and imported, by alg and kid; `null` marks a key that failed to import. */
-  imported: Map<string, Map<string | undefined, Promise<SigningKey | null>>>;
+  /** Keys already selected and imported, by alg and kid. */
+  imported: Map<string, Map<string | undefined, ImportedKey>>;
+}
+
+/** A key being imported, and the result once the import settled (`null`: it failed to import). */
+interface ImportedKey {
+  readonly pending: Promise<SigningKey | null>;
+  settled: SigningKey | null | undefined;
 }
 
 /**
@@ -175,10 +188,14 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     if (key === undefined) {
       const jwk = selectKey(record.keys, selector);
       if (jwk === undefined) return undefined; // unknown ids are never remembered: the map stays bounded
-      key = importKey(jwk, selector.alg);
-      byKid.set(selector.kid, key);
+      const imported: ImportedKey = { pending: importKey(jwk, selector.alg), settled: undefined };
+      void imported.pending.then((signingKey) => {
+        imported.settled = signingKey;
+      });
+      byKid.set(selector.kid, imported);
+      key = imported;
     }
-    return key;
+    return key.pending;
   }
 
   async function resolve(state: JwksState, selector: KeySelector): Promise<SigningKey> {
@@ -228,6 +245,19 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       } catch (error) {
         // A throwing custom store or clock is a server-side problem: 503, never a bare error.
         throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
+      }
+    },
+    peekKey(jwksUri, selector) {
+      try {
+        const state = states.get(jwksUri);
+        const record = state?.record;
+        if (record === undefined || store.get(jwksUri) !== record) return undefined;
+        const ageMs = clock() - record.fetchedAt;
+        // Due for a refresh (or a clock that stepped back): `getKey` starts it.
+        if (!(ageMs >= 0 && ageMs < config.cacheMaxAgeMs && ageMs < config.maxStaleMs)) return undefined;
+        return state!.imported.get(selector.alg)?.get(selector.kid)?.settled ?? undefined;
+      } catch {
+        return undefined; // a throwing custom store or clock: `getKey` reports it
       }
     },
     async warm(jwksUri) {

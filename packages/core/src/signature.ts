@@ -38,6 +38,12 @@ export interface SignatureVerifiers {
   /** Any string. */
   verify: SignatureVerifier;
   /**
+   * The `node:crypto` verdict on a token that already passed `decodeToken`, given synchronously:
+   * `true` (valid), `false` (`verifyDecoded` would reject with `ERR_TOKEN_SIGNATURE`), or
+   * `undefined` when only jose can decide: then call {@link verifySignatureWithJose}.
+   */
+  checkDecoded: (token: string, key: SigningKey) => boolean | undefined;
+  /**
    * A token that already passed `decodeToken` (three non-empty base64url segments): the same
    * verdicts as `verify`, without scanning the token's characters again.
    */
@@ -53,7 +59,13 @@ export interface SignatureVerifiers {
 export function createSignatureVerifier(
   nodeCrypto: NodeCrypto | null = loadNodeCrypto() ?? null,
 ): SignatureVerifiers {
-  if (nodeCrypto === null) return { verify: verifySignatureWithJose, verifyDecoded: verifySignatureWithJose };
+  if (nodeCrypto === null) {
+    return {
+      verify: verifySignatureWithJose,
+      checkDecoded: () => undefined,
+      verifyDecoded: verifySignatureWithJose,
+    };
+  }
   const native = createNodeSignatureVerifier(nodeCrypto);
   const settle = (verdict: boolean | undefined, token: string, key: SigningKey): Promise<void> => {
     if (verdict === true) return RESOLVED;
@@ -62,6 +74,7 @@ export function createSignatureVerifier(
   };
   return {
     verify: (token, key) => settle(native.verify(token, key), token, key),
+    checkDecoded: native.verifyWellFormed,
     verifyDecoded: (token, key) => settle(native.verifyWellFormed(token, key), token, key),
   };
 }
@@ -78,6 +91,16 @@ let shared: SignatureVerifiers | undefined;
 export function verifySignature(token: string, key: SigningKey): Promise<void> {
   shared ??= createSignatureVerifier();
   return shared.verify(token, key);
+}
+
+/**
+ * The synchronous `node:crypto` verdict on a token that already passed `decodeToken`: `true`,
+ * `false` (a bad signature), or `undefined` when {@link verifySignatureWithJose} must decide.
+ * {@link verifyDecodedSignature} is this, then jose when it answers `undefined`.
+ */
+export function checkDecodedSignature(token: string, key: SigningKey): boolean | undefined {
+  shared ??= createSignatureVerifier();
+  return shared.checkDecoded(token, key);
 }
 
 /** {@link verifySignature} for a token that already passed `decodeToken`. */

@@ -3,9 +3,10 @@ import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./clai
 import { createDiscovery, type Discovery } from "./discovery.js";
 import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
+import type { KeySelector } from "./key-selection.js";
 import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
 import { readScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
-import { verifyDecodedSignature } from "./signature.js";
+import { checkDecodedSignature, verifySignatureWithJose } from "./signature.js";
 import {
   type CachedVerification,
   createTokenCache,
@@ -83,28 +84,80 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return resolved.validators.length === 0 ? undefined : runValidators(claims, header);
   }
 
-  async function verifyUnwrapped(token: string): Promise<VerifiedToken> {
+  /**
+   * Verifies `token`. Synchronous while everything it needs is at hand (a cached token or a cached
+   * key, the `node:crypto` signature path, no validators); a promise only where something has to be
+   * waited for. Throws (or rejects with) whatever failed first, in the same order either way.
+   */
+  function verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
-      const verified = await reuse(token, cached);
-      if (verified !== undefined) return verified;
+      const reused = reuse(token, cached);
+      if (reused instanceof Promise) {
+        return reused.then((verified) => verified ?? verifyFresh(token));
+      }
+      if (reused !== undefined) return reused;
     }
+    return verifyFresh(token);
+  }
+
+  function verifyFresh(token: string): VerifiedToken | Promise<VerifiedToken> {
     const { header, claims } = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
     checkTokenType(header, resolved.tokenType);
     // Nothing is fetched for an issuer that is not configured.
     if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
-    const issuer = claims.iss;
     const selector = { alg: header.alg, kid: header.kid };
-    const jwksUri = resolved.jwksUris.get(issuer) ?? (await discovery.jwksUri(issuer));
-    const key = await jwksCache.getKey(jwksUri, selector);
-    await verifyDecodedSignature(token, key);
+    const jwksUri = resolved.jwksUris.get(claims.iss);
+    const key = jwksUri === undefined ? undefined : jwksCache.peekKey?.(jwksUri, selector);
+    if (key !== undefined) return verifyWithKey(token, header, claims, selector, key);
+    return (async () => {
+      const uri = jwksUri ?? (await discovery.jwksUri(claims.iss as string));
+      const fetched = await jwksCache.getKey(uri, selector);
+      return verifyWithKey(token, header, claims, selector, fetched);
+    })();
+  }
+
+  function verifyWithKey(
+    token: string,
+    header: JwtHeader,
+    claims: JwtClaims,
+    selector: KeySelector,
+    key: SigningKey,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    const verdict = checkDecodedSignature(token, key);
+    if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
+    if (verdict === undefined) {
+      return verifySignatureWithJose(token, key).then(() => accept(token, header, claims, selector, key));
+    }
+    return accept(token, header, claims, selector, key);
+  }
+
+  /** A token whose signature checked out: the checks of the moment, then the result (and the cache). */
+  function accept(
+    token: string,
+    header: JwtHeader,
+    claims: JwtClaims,
+    selector: KeySelector,
+    key: SigningKey,
+  ): VerifiedToken | Promise<VerifiedToken> {
     const validating = checkCurrent(claims, header);
-    if (validating !== undefined) await validating;
+    if (validating !== undefined)
+      return validating.then(() => remember(token, header, claims, selector, key));
+    return remember(token, header, claims, selector, key);
+  }
+
+  function remember(
+    token: string,
+    header: JwtHeader,
+    claims: JwtClaims,
+    selector: KeySelector,
+    key: SigningKey,
+  ): VerifiedToken {
     const verified = toVerifiedToken(
       token,
       header,
       claims,
-      issuer,
+      claims.iss as string,
       resolved.scopeClaims,
       resolved.clientIdClaims,
     );
@@ -118,43 +171,75 @@ export function createVerifier(options: VerifierOptions): Verifier {
   /**
    * A cached token: the JWKS must still give the key that verified it, and the claim checks and
    * validators must pass again now. `undefined` when the key changed (verify afresh); a failure drops
-   * the entry and is thrown as on a first verification.
+   * the entry and is thrown as on a first verification. Synchronous when the key is at hand and
+   * there are no validators.
    */
-  async function reuse(token: string, entry: CachedVerification): Promise<VerifiedToken | undefined> {
+  function reuse(
+    token: string,
+    entry: CachedVerification,
+  ): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
     const { verified } = entry;
-    let key: SigningKey;
-    try {
-      const jwksUri = resolved.jwksUris.get(verified.issuer) ?? (await discovery.jwksUri(verified.issuer));
-      key = await jwksCache.getKey(jwksUri, entry.selector);
-      if (!isSameSigningKey(entry.key, key)) {
-        tokenCache?.delete(token);
-        return undefined;
-      }
-      const validating = checkCurrent(verified.claims, verified.header);
-      if (validating !== undefined) await validating;
-    } catch (error) {
-      tokenCache?.delete(token);
-      throw error;
+    const jwksUri = resolved.jwksUris.get(verified.issuer);
+    const key = jwksUri === undefined ? undefined : jwksCache.peekKey?.(jwksUri, entry.selector);
+    if (key === undefined) {
+      return (async () => {
+        try {
+          const uri = jwksUri ?? (await discovery.jwksUri(verified.issuer));
+          return await reuseWithKey(token, entry, await jwksCache.getKey(uri, entry.selector));
+        } catch (error) {
+          tokenCache?.delete(token);
+          throw error;
+        }
+      })();
     }
-    return verified;
+    try {
+      const reused = reuseWithKey(token, entry, key);
+      return reused instanceof Promise ? reused.catch((error) => dropAndThrow(token, error)) : reused;
+    } catch (error) {
+      return dropAndThrow(token, error);
+    }
   }
 
+  function reuseWithKey(
+    token: string,
+    entry: CachedVerification,
+    key: SigningKey,
+  ): VerifiedToken | undefined | Promise<VerifiedToken> {
+    if (!isSameSigningKey(entry.key, key)) {
+      tokenCache?.delete(token);
+      return undefined;
+    }
+    const { verified } = entry;
+    const validating = checkCurrent(verified.claims, verified.header);
+    return validating === undefined ? verified : validating.then(() => verified);
+  }
+
+  function dropAndThrow(token: string, error: unknown): never {
+    tokenCache?.delete(token);
+    throw error;
+  }
+
+  /** One promise for the caller, whatever `run` returns or throws; errors as scopegate errors. */
+  function settle(run: () => VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
+    let result: VerifiedToken | Promise<VerifiedToken>;
+    try {
+      result = run();
+    } catch (error) {
+      return Promise.reject(asBearerError(error, realm));
+    }
+    if (result instanceof Promise) return result.catch(reject);
+    return Promise.resolve(result);
+  }
+  const reject = (error: unknown): never => {
+    throw asBearerError(error, realm);
+  };
+
   const verifier: Verifier = {
-    async verify(token) {
-      try {
-        return await verifyUnwrapped(token);
-      } catch (error) {
-        throw asBearerError(error, realm);
-      }
+    verify(token) {
+      return settle(() => verifyNow(token));
     },
-    async authenticate(request) {
-      let token: string;
-      try {
-        token = extractBearerToken(request, extraction);
-      } catch (error) {
-        throw asBearerError(error, realm);
-      }
-      return verifier.verify(token);
+    authenticate(request) {
+      return settle(() => verifyNow(extractBearerToken(request, extraction)));
     },
     extract(request) {
       try {
