@@ -5,6 +5,8 @@ import type { JwtClaims } from "./types.js";
 export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ["scope", "scp"];
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
+/** Scope tokens separated by single spaces: every piece of `split(" ")` is a scope token. */
+const SCOPE_LIST = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 /**
  * Reads the scopes a token grants from the listed claims: space-delimited strings (`scope`, and `scp`
@@ -19,6 +21,11 @@ export function readScopes(
   for (const name of claimNames) {
     if (!Object.hasOwn(claims, name)) continue;
     const value = claims[name];
+    if (typeof value === "string" && SCOPE_LIST.test(value)) {
+      // The common case, checked in one scan: only duplicates are left to drop.
+      for (const scope of value.split(" ")) if (!scopes.includes(scope)) scopes.push(scope);
+      continue;
+    }
     const list = typeof value === "string" ? value.split(" ") : Array.isArray(value) ? value : undefined;
     if (list === undefined) continue;
     for (const scope of list) {

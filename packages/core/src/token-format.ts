@@ -8,7 +8,8 @@ export interface DecodedToken {
   claims: JwtClaims;
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** Three non-empty base64url (RFC 7515 §2: no padding) segments: one scan of the whole token. */
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Header parameters that would let a token choose its own key. They are refused, never followed. */
 const KEY_CARRYING_PARAMETERS = ["jwk", "jku", "x5u", "x5c"] as const;
 const MAX_KID_LENGTH = 1024;
@@ -51,36 +52,35 @@ function scanMembers(text: string): number {
   return members;
 }
 
-/** Counts the members of every object in a parsed JSON value and its depth (iteratively: no recursion). */
-function measure(value: unknown): { members: number; depth: number } {
+/**
+ * Counts the members of every object in a parsed JSON value, or `-1` when it nests deeper than
+ * {@link MAX_JSON_DEPTH} (`depth` is the value's own level). Recursion stops at that depth, so it
+ * is bounded whatever the input.
+ */
+function countMembers(value: object, depth: number): number {
+  if (depth > MAX_JSON_DEPTH) return -1;
   let members = 0;
-  let deepest = 0;
-  const pending: unknown[] = [value];
-  const depths: number[] = [1];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    const depth = depths.pop()!;
-    if (depth > deepest) deepest = depth;
-    if (Array.isArray(item)) {
-      for (const element of item) {
-        if (typeof element === "object" && element !== null) {
-          pending.push(element);
-          depths.push(depth + 1);
-        }
+  if (Array.isArray(value)) {
+    for (const element of value) {
+      if (typeof element === "object" && element !== null) {
+        const inner = countMembers(element, depth + 1);
+        if (inner < 0) return -1;
+        members += inner;
       }
-      continue;
     }
-    const keys = Object.keys(item as object);
-    members += keys.length;
-    for (const key of keys) {
-      const member = (item as Record<string, unknown>)[key];
-      if (typeof member === "object" && member !== null) {
-        pending.push(member);
-        depths.push(depth + 1);
-      }
+    return members;
+  }
+  const keys = Object.keys(value);
+  members = keys.length;
+  for (const key of keys) {
+    const member = (value as Record<string, unknown>)[key];
+    if (typeof member === "object" && member !== null) {
+      const inner = countMembers(member, depth + 1);
+      if (inner < 0) return -1;
+      members += inner;
     }
   }
-  return { members, depth: deepest };
+  return members;
 }
 
 /** Occurrences of `":` (a member name's closing quote and its colon, as every serializer writes them). */
@@ -123,8 +123,8 @@ function decodeSegment(segment: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   }
-  const { members, depth } = measure(value);
-  if (depth > MAX_JSON_DEPTH || hasDuplicateMembers(text, members)) {
+  const members = countMembers(value, 1);
+  if (members < 0 || hasDuplicateMembers(text, members)) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   }
   return value as Record<string, unknown>;
@@ -166,13 +166,9 @@ export function decodeToken(
   if (first < 1 || second < 0 || token.indexOf(".", second + 1) !== -1) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   }
-  const h = token.slice(0, first);
-  const p = token.slice(first + 1, second);
-  const s = token.slice(second + 1);
-  if (!SEGMENT.test(h) || !SEGMENT.test(p) || !SEGMENT.test(s))
-    throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
+  if (!COMPACT.test(token)) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
 
-  const header = decodeHeader(h);
+  const header = decodeHeader(token.slice(0, first));
   const alg = header.alg;
   if (typeof alg !== "string") throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   if (!isSupportedAlgorithm(alg) || !allowed.includes(alg))
@@ -188,6 +184,6 @@ export function decodeToken(
   if (header.typ !== undefined && typeof header.typ !== "string")
     throw new InvalidTokenError("ERR_TOKEN_TYPE");
 
-  const claims = decodeSegment(p);
+  const claims = decodeSegment(token.slice(first + 1, second));
   return { header: header as JwtHeader & { alg: Algorithm }, claims: claims as JwtClaims };
 }
