@@ -49,6 +49,8 @@ export interface TokenCache {
    * token was offered before; otherwise only noted. Returns whether it was stored.
    */
   set(token: string, entry: CachedVerification): boolean;
+  /** Whether `token` is stored (expired or not): it passed `decodeToken` once. Touches nothing. */
+  has(token: string): boolean;
   delete(token: string): void;
   clear(): void;
   /** Entries held now. */
@@ -95,6 +97,9 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
       deepFreeze(entry.verified.claims);
       lru.set(key, entry);
       return true;
+    },
+    has(token) {
+      return lru.peek(tokenHash(token))?.verified.token === token;
     },
     delete(token) {
       const key = tokenHash(token);

@@ -1,4 +1,9 @@
-import { type BearerExtractionOptions, extractBearerToken } from "./bearer.js";
+import {
+  type BearerExtractionOptions,
+  extractBearerCredentials,
+  extractBearerToken,
+  type KnownToken,
+} from "./bearer.js";
 import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./claims.js";
 import { createDiscovery, type Discovery } from "./discovery.js";
 import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
@@ -65,6 +70,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
   async function runValidators(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> {
     for (const validator of resolved.validators) {
@@ -219,27 +225,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw error;
   }
 
-  /** One promise for the caller, whatever `run` returns or throws; errors as scopegate errors. */
-  function settle(run: () => VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
-    let result: VerifiedToken | Promise<VerifiedToken>;
-    try {
-      result = run();
-    } catch (error) {
-      return Promise.reject(asBearerError(error, realm));
-    }
-    if (result instanceof Promise) return result.catch(reject);
-    return Promise.resolve(result);
+  /** One promise for the caller, with errors as scopegate errors. */
+  function settled(result: VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
+    return result instanceof Promise ? result.catch(rejectAsBearerError) : Promise.resolve(result);
   }
-  const reject = (error: unknown): never => {
-    throw asBearerError(error, realm);
-  };
+  const rejectAsBearerError = (error: unknown): Promise<never> => Promise.reject(asBearerError(error, realm));
 
   const verifier: Verifier = {
     verify(token) {
-      return settle(() => verifyNow(token));
+      try {
+        return settled(verifyNow(token));
+      } catch (error) {
+        return rejectAsBearerError(error);
+      }
     },
     authenticate(request) {
-      return settle(() => verifyNow(extractBearerToken(request, extraction)));
+      try {
+        return settled(verifyNow(extractBearerCredentials(request, extraction, known)));
+      } catch (error) {
+        return rejectAsBearerError(error);
+      }
     },
     extract(request) {
       try {

@@ -104,6 +104,50 @@ describe("freshness and stale-while-revalidate", () => {
   });
 });
 
+describe("peekKey", () => {
+  it("gives a key only once getKey has fetched and imported it, and never fetches itself", async () => {
+    const { cache, uri, hits } = setup();
+    publish(k1);
+    expect(cache.peekKey?.(uri, es256("k1"))).toBeUndefined();
+    expect(hits()).toBe(0);
+    const key = await cache.getKey(uri, es256("k1"));
+    expect(cache.peekKey?.(uri, es256("k1"))).toBe(key);
+    expect(cache.peekKey?.(uri, es256("k2"))).toBeUndefined();
+    expect(cache.peekKey?.(uri, { alg: "RS256", kid: "k1" })).toBeUndefined();
+    expect(hits()).toBe(1);
+  });
+
+  it("gives nothing once the keys are due for a refresh, so getKey starts it and imports the new set", async () => {
+    const { cache, uri, hits, clock, events } = setup();
+    publish(k1);
+    await cache.getKey(uri, es256("k1"));
+    clock.advance(10 * MINUTE - 1);
+    expect(cache.peekKey?.(uri, es256("k1"))?.kid).toBe("k1");
+    clock.advance(1);
+    expect(cache.peekKey?.(uri, es256("k1"))).toBeUndefined();
+    expect(hits()).toBe(1);
+    await cache.getKey(uri, es256("k1"));
+    await events.waitFor("fetch_succeeded", 2);
+    expect(hits()).toBe(2);
+    // The refreshed set's keys are imported by the next getKey, then peekKey gives them.
+    expect(cache.peekKey?.(uri, es256("k1"))).toBeUndefined();
+    await cache.getKey(uri, es256("k1"));
+    expect(cache.peekKey?.(uri, es256("k1"))?.kid).toBe("k1");
+  });
+
+  it("gives nothing and does not throw when the store throws", async () => {
+    const store = {
+      get: () => {
+        throw new Error("store down");
+      },
+      set() {},
+      delete() {},
+    };
+    const { cache, uri } = setup({ store });
+    expect(cache.peekKey?.(uri, es256("k1"))).toBeUndefined();
+  });
+});
+
 describe("unknown key ids", () => {
   it("refetches once for a flood of unknown kids inside the cooldown and answers 401", async () => {
     const { cache, uri, hits, clock } = setup();
