@@ -29,7 +29,8 @@ export function getContext(req: Request): AuthContext | undefined {
 
 /** Records the outcome on the request and sets `req.auth` (left absent for anonymous requests). */
 export function setContext(req: Request, context: AuthContext): void {
-  Object.defineProperty(req, CONTEXT, { value: context, configurable: true, writable: true });
+  // A plain assignment: `Object.defineProperty` on every request cost more than the rest of the adapter.
+  (req as WithContext)[CONTEXT] = context;
   if (context.token) req.auth = context.token;
   else delete req.auth;
 }

@@ -31,7 +31,10 @@ export class ScopegateGuard implements CanActivate {
     @Inject(Reflector) protected readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Access rules already read, by controller class and handler: decorators are fixed at declaration. */
+  readonly #accessByClass = new WeakMap<object, Map<object, RouteAccess | undefined>>();
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     const access = this.getAccess(context);
     if (access?.public) {
@@ -40,11 +43,16 @@ export class ScopegateGuard implements CanActivate {
     }
     // A request is authenticated once, even when the guard is both global and on the route.
     const done = authStateOf(request);
+    if (done) {
+      this.authorize(done.token, access, context);
+      return true;
+    }
     const credentialsRequired = !(access?.optional || this.options.credentialsRequired === false);
-    const token = done ? done.token : await this.authenticate(request, credentialsRequired, context);
-    if (!done) recordAuth(request, token);
-    this.authorize(token, access, context);
-    return true;
+    return this.authenticate(request, credentialsRequired, context).then((token) => {
+      recordAuth(request, token);
+      this.authorize(token, access, context);
+      return true;
+    });
   }
 
   /** The HTTP request to authenticate. Override for other contexts (e.g. GraphQL's `ctx.req`). */
@@ -52,19 +60,32 @@ export class ScopegateGuard implements CanActivate {
     return context.switchToHttp().getRequest<HttpRequest>();
   }
 
-  /** The route's access rule: the handler's, else its controller's (`Reflector.getAllAndOverride`). */
+  /**
+   * The route's access rule: the handler's, else its controller's (`Reflector.getAllAndOverride`),
+   * read once per controller and handler.
+   */
   protected getAccess(context: ExecutionContext): RouteAccess | undefined {
-    return this.reflector.getAllAndOverride<RouteAccess | undefined>(SCOPEGATE_ACCESS_METADATA, [
-      context.getHandler(),
-      context.getClass(),
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.#accessByClass.get(controller);
+    if (byHandler === undefined) {
+      byHandler = new Map();
+      this.#accessByClass.set(controller, byHandler);
+    }
+    if (byHandler.has(handler)) return byHandler.get(handler);
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(SCOPEGATE_ACCESS_METADATA, [
+      handler,
+      controller,
     ]);
+    byHandler.set(handler, access);
+    return access;
   }
 
   /**
    * Verifies the request's bearer token. Resolves `undefined` only when the request carries no
    * credentials at all and `credentialsRequired` is `false` (`@OptionalAuth()`, or the module option).
    */
-  protected async authenticate(
+  protected authenticate(
     request: HttpRequest,
     credentialsRequired: boolean,
     _context: ExecutionContext,
