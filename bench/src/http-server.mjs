@@ -1,7 +1,7 @@
 // One HTTP server in a process of its own, so autocannon (in another process) does not share its core.
 // Usage: node http-server.mjs <framework> <guard> <config json>
 //   framework: express | koa | nest-express | nest-fastify
-//   guard:     bare | scopegate | express-oauth2-jwt-bearer
+//   guard:     bare | scopegate | express-oauth2-jwt-bearer | noop (Koa: two pass-through middlewares; Nest: a global guard that lets everything through)
 // Prints { port } as one JSON line once listening; exits on SIGTERM.
 import "reflect-metadata";
 
@@ -56,8 +56,12 @@ async function koaApp() {
   };
   if (guard === "bare") {
     router.get("/events", handler);
+  } else if (guard === "noop") {
+    // Koa's own cost of two middlewares in front of the route, doing nothing.
+    const pass = (_ctx, next) => next();
+    router.get("/events", pass, pass, handler);
   } else {
-    const { bearerAuth, requireScope } = await import("@scopegate/koa");
+    const { bearerAuth, requireScope } = await import(process.env.SCOPEGATE_KOA ?? "@scopegate/koa");
     const authenticate = bearerAuth(verifierOptions);
     await authenticate.verifier.warm?.();
     router.get("/events", authenticate, requireScope("event.read"), handler);
@@ -84,11 +88,17 @@ async function nestApp(platform) {
     decorators.push(RequireScopes("event.read"));
     imports.push(ScopegateModule.forRoot({ ...verifierOptions, guard: "global" }));
   }
+  const providers = [];
+  if (guard === "noop") {
+    // Nest's own cost of a global guard: one that lets every request through.
+    const { APP_GUARD } = await import("@nestjs/core");
+    providers.push({ provide: APP_GUARD, useValue: { canActivate: () => true } });
+  }
   const descriptor = Object.getOwnPropertyDescriptor(EventsController.prototype, "list");
   Reflect.decorate(decorators, EventsController.prototype, "list", descriptor);
   Reflect.decorate([Controller()], EventsController);
   class AppModule {}
-  Reflect.decorate([Module({ imports, controllers: [EventsController] })], AppModule);
+  Reflect.decorate([Module({ imports, providers, controllers: [EventsController] })], AppModule);
 
   let app;
   if (platform === "fastify") {
