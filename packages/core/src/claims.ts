@@ -20,11 +20,13 @@ export type ClaimCheckOptions = Pick<
 const LENIENT_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
 const STRICT_TYPES = new Set(["at+jwt", "application/at+jwt"]);
 const RFC9068_CLAIMS = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] as const;
-const STRING_CLAIMS = ["iss", "sub", "jti", "client_id", "azp"] as const;
 
 const reject = (code: InvalidTokenCode): never => {
   throw new InvalidTokenError(code);
 };
+
+/** Registered claims `sub`, `jti`, `client_id` and `azp` must be strings when present. */
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === "string";
 
 /** The latest time an ECMAScript Date can hold (ECMA-262 §21.4.1.1), in seconds. */
 const MAX_NUMERIC_DATE_SEC = 8.64e12;
@@ -70,8 +72,14 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   for (const name of options.clientIdClaims) {
     if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
   }
-  for (const name of STRING_CLAIMS) {
-    if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
+  // Read by name, which costs less than by a variable name (`iss` is already one of the issuers).
+  if (
+    !isOptionalString(claims.sub) ||
+    !isOptionalString(claims.jti) ||
+    !isOptionalString(claims.client_id) ||
+    !isOptionalString(claims.azp)
+  ) {
+    reject("ERR_TOKEN_CLAIM_INVALID");
   }
 
   const exp = numericDate(claims, "exp");
@@ -93,16 +101,7 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
     if (nowSec - (iat as number) > options.maxTokenAgeSec + tolerance) reject("ERR_TOKEN_TOO_OLD");
   }
 
-  if (options.audiences !== null) {
-    const aud = claims.aud;
-    const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : undefined;
-    if (list === undefined || list.length === 0) {
-      reject(aud === undefined ? "ERR_TOKEN_AUDIENCE" : "ERR_TOKEN_CLAIM_INVALID");
-    }
-    if (!(list as unknown[]).some((a) => typeof a === "string" && options.audiences!.includes(a))) {
-      reject("ERR_TOKEN_AUDIENCE");
-    }
-  }
+  if (options.audiences !== null) checkAudience(claims.aud, options.audiences);
 
   for (const name of options.scopeClaims) {
     const value = claims[name];
@@ -116,6 +115,19 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
     const client = clientIdOf(claims, options.clientIdClaims);
     if (typeof client !== "string" || !options.allowedClientIds.has(client)) reject("ERR_TOKEN_CLIENT");
   }
+}
+
+/** `aud` (a string or a non-empty array) must name one of `audiences`. */
+function checkAudience(aud: unknown, audiences: readonly string[]): void {
+  if (typeof aud === "string") {
+    if (!audiences.includes(aud)) reject("ERR_TOKEN_AUDIENCE");
+    return;
+  }
+  if (!Array.isArray(aud) || aud.length === 0) {
+    reject(aud === undefined ? "ERR_TOKEN_AUDIENCE" : "ERR_TOKEN_CLAIM_INVALID");
+  }
+  for (const entry of aud as unknown[]) if (typeof entry === "string" && audiences.includes(entry)) return;
+  reject("ERR_TOKEN_AUDIENCE");
 }
 
 /** The calling client: the first of `claimNames` present in the claims (checked to be a string). */

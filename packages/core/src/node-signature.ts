@@ -188,6 +188,21 @@ export interface NodeSignatureVerifier {
    * (as `decodeToken` guarantees), which skips scanning the token again.
    */
   verifyWellFormed(token: string, key: SigningKey): boolean | undefined;
+  /**
+   * The same for a token `decodeToken` accepted, given what it found: the dots' positions and the
+   * header's `alg` (a header that is a JSON object without `crit` or `b64`). Nothing is scanned or
+   * parsed again.
+   */
+  verifyDecoded(token: string, decoded: DecodedSignatureInput, key: SigningKey): boolean | undefined;
+}
+
+/** What `decodeToken` found in a token it accepted (a subset of its `DecodedToken`). */
+export interface DecodedSignatureInput {
+  header: { alg: string };
+  headerEnd: number;
+  payloadEnd: number;
+  /** The signature segment, decoded. */
+  signature: Buffer;
 }
 
 /** Strict base64url (RFC 7515 §2) segments: exactly three, non-empty, no padding. */
@@ -258,17 +273,27 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     return alg;
   };
 
-  /** `first` and `second` are the two dots of a token of three non-empty base64url segments. */
-  const decide = (token: string, first: number, second: number, key: SigningKey): boolean | undefined => {
+  /**
+   * `first` and `second` are the two dots of a token of three non-empty base64url segments, `alg`
+   * the `alg` of its header, a JSON object without `crit` or `b64`.
+   */
+  const decide = (
+    token: string,
+    first: number,
+    second: number,
+    alg: string | undefined,
+    key: SigningKey,
+    decodedSignature?: Buffer,
+  ): boolean | undefined => {
     // base64 never leaves a single character in the last quantum: jose refuses such segments.
     if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {
       return undefined;
     }
-    if (headerAlg(token, first) !== key.alg) return undefined;
+    if (alg !== key.alg) return undefined;
     const check = prepare(key);
     if (check === undefined) return undefined;
     const data = Buffer.from(token.slice(0, second), "latin1");
-    const signature = Buffer.from(token.slice(second + 1), "base64url");
+    const signature = decodedSignature ?? Buffer.from(token.slice(second + 1), "base64url");
     try {
       return check(data, signature);
     } catch {
@@ -281,7 +306,7 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     verify(token, key) {
       if (typeof token !== "string" || !COMPACT.test(token)) return undefined;
       const first = token.indexOf(".");
-      return decide(token, first, token.indexOf(".", first + 1), key);
+      return decide(token, first, token.indexOf(".", first + 1), headerAlg(token, first), key);
     },
     verifyWellFormed(token, key) {
       // Cheap structural guards only: the caller vouches for the alphabet.
@@ -290,7 +315,10 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
       const second = token.indexOf(".", first + 1);
       if (first < 1 || second <= first + 1 || second === token.length - 1) return undefined;
       if (token.indexOf(".", second + 1) !== -1) return undefined;
-      return decide(token, first, second, key);
+      return decide(token, first, second, headerAlg(token, first), key);
+    },
+    verifyDecoded(token, decoded, key) {
+      return decide(token, decoded.headerEnd, decoded.payloadEnd, decoded.header.alg, key, decoded.signature);
     },
   };
 }

@@ -9,6 +9,21 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 const SCOPE_LIST = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 /**
+ * Adds each scope of a well-formed space-delimited list to `scopes`, once. `indexOf` and `slice`
+ * rather than `split(" ")`, which costs twice as much on the strings `JSON.parse` makes.
+ */
+function addScopeList(list: string, scopes: string[]): void {
+  let start = 0;
+  for (;;) {
+    const end = list.indexOf(" ", start);
+    const scope = end === -1 ? list.slice(start) : list.slice(start, end);
+    if (!scopes.includes(scope)) scopes.push(scope);
+    if (end === -1) return;
+    start = end + 1;
+  }
+}
+
+/**
  * Reads the scopes a token grants from the listed claims: space-delimited strings (`scope`, and `scp`
  * as Okta or Entra send it) or arrays of strings (`scp`, Auth0 `permissions`, Entra `roles`).
  * Values that are neither, and entries that are not valid scope tokens, grant nothing.
@@ -23,7 +38,7 @@ export function readScopes(
     const value = claims[name];
     if (typeof value === "string" && SCOPE_LIST.test(value)) {
       // The common case, checked in one scan: only duplicates are left to drop.
-      for (const scope of value.split(" ")) if (!scopes.includes(scope)) scopes.push(scope);
+      addScopeList(value, scopes);
       continue;
     }
     const list = typeof value === "string" ? value.split(" ") : Array.isArray(value) ? value : undefined;

@@ -1,7 +1,12 @@
 import { compactVerify } from "jose";
 import { InvalidTokenError } from "./errors.js";
 import type { SigningKey } from "./jwks-cache.js";
-import { createNodeSignatureVerifier, loadNodeCrypto, type NodeCrypto } from "./node-signature.js";
+import {
+  createNodeSignatureVerifier,
+  type DecodedSignatureInput,
+  loadNodeCrypto,
+  type NodeCrypto,
+} from "./node-signature.js";
 
 /** Maps a jose error to our code by its `code` (never `instanceof`: jose may be installed twice). */
 function codeOf(
@@ -42,7 +47,7 @@ export interface SignatureVerifiers {
    * `true` (valid), `false` (`verifyDecoded` would reject with `ERR_TOKEN_SIGNATURE`), or
    * `undefined` when only jose can decide: then call {@link verifySignatureWithJose}.
    */
-  checkDecoded: (token: string, key: SigningKey) => boolean | undefined;
+  checkDecoded: (token: string, decoded: DecodedSignatureInput, key: SigningKey) => boolean | undefined;
   /**
    * A token that already passed `decodeToken` (three non-empty base64url segments): the same
    * verdicts as `verify`, without scanning the token's characters again.
@@ -74,7 +79,7 @@ export function createSignatureVerifier(
   };
   return {
     verify: (token, key) => settle(native.verify(token, key), token, key),
-    checkDecoded: native.verifyWellFormed,
+    checkDecoded: native.verifyDecoded,
     verifyDecoded: (token, key) => settle(native.verifyWellFormed(token, key), token, key),
   };
 }
@@ -98,9 +103,13 @@ export function verifySignature(token: string, key: SigningKey): Promise<void> {
  * `false` (a bad signature), or `undefined` when {@link verifySignatureWithJose} must decide.
  * {@link verifyDecodedSignature} is this, then jose when it answers `undefined`.
  */
-export function checkDecodedSignature(token: string, key: SigningKey): boolean | undefined {
+export function checkDecodedSignature(
+  token: string,
+  decoded: DecodedSignatureInput,
+  key: SigningKey,
+): boolean | undefined {
   shared ??= createSignatureVerifier();
-  return shared.checkDecoded(token, key);
+  return shared.checkDecoded(token, decoded, key);
 }
 
 /** {@link verifySignature} for a token that already passed `decodeToken`. */

@@ -18,7 +18,7 @@ import {
   isSameSigningKey,
   type TokenCache,
 } from "./token-cache.js";
-import { decodeToken } from "./token-format.js";
+import { type DecodedToken, decodeToken } from "./token-format.js";
 import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./types.js";
 
 export interface Verifier {
@@ -108,30 +108,31 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   function verifyFresh(token: string): VerifiedToken | Promise<VerifiedToken> {
-    const { header, claims } = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
+    const decoded = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
+    const { header, claims } = decoded;
     checkTokenType(header, resolved.tokenType);
     // Nothing is fetched for an issuer that is not configured.
     if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
     const selector = { alg: header.alg, kid: header.kid };
     const jwksUri = resolved.jwksUris.get(claims.iss);
     const key = jwksUri === undefined ? undefined : jwksCache.peekKey?.(jwksUri, selector);
-    if (key !== undefined) return verifyWithKey(token, header, claims, selector, key);
+    if (key !== undefined) return verifyWithKey(token, decoded, selector, key);
     return (async () => {
       const uri = jwksUri ?? (await discovery.jwksUri(claims.iss as string));
       const fetched = await jwksCache.getKey(uri, selector);
-      return verifyWithKey(token, header, claims, selector, fetched);
+      return verifyWithKey(token, decoded, selector, fetched);
     })();
   }
 
   function verifyWithKey(
     token: string,
-    header: JwtHeader,
-    claims: JwtClaims,
+    decoded: DecodedToken,
     selector: KeySelector,
     key: SigningKey,
   ): VerifiedToken | Promise<VerifiedToken> {
-    const verdict = checkDecodedSignature(token, key);
+    const verdict = checkDecodedSignature(token, decoded, key);
     if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
+    const { header, claims } = decoded;
     if (verdict === undefined) {
       return verifySignatureWithJose(token, key).then(() => accept(token, header, claims, selector, key));
     }
@@ -285,7 +286,7 @@ function toVerifiedToken(
   const clientId = clientIdOf(claims, clientIdClaims);
   return Object.freeze({
     token,
-    header: Object.freeze(header),
+    header, // frozen when decoded (decodeToken), and shared by the tokens that spell it alike
     claims: Object.freeze(claims),
     scopes: Object.freeze(readScopes(claims, scopeClaims)),
     subject: claims.sub,

@@ -20,6 +20,7 @@ import {
   verifySignature,
   verifySignatureWithJose,
 } from "../src/signature.js";
+import { type DecodedToken, decodeToken } from "../src/token-format.js";
 
 /**
  * The differential suite: for every algorithm and every hostile input, the `node:crypto` fast path
@@ -29,6 +30,38 @@ import {
 const nodeCrypto = loadNodeCrypto() as NodeCrypto;
 const fast = createNodeSignatureVerifier(nodeCrypto);
 const joseOnly = createSignatureVerifier(null).verify;
+/** What `decodeToken` makes of `token` for a verifier that allows `alg` (`undefined`: refused). */
+function decodable(token: string, alg: Algorithm): DecodedToken | undefined {
+  try {
+    return decodeToken(token, [alg], 1_000_000);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tokens jose accepts that `decodeToken` refuses on purpose: JWS `b64` (RFC 7797), duplicate member
+ * names, and segments that are not strict base64url (jose strips whitespace and padding).
+ */
+const STRICTER_THAN_JOSE = new Set([
+  "a padded signature",
+  "a signature with a space",
+  "a signature with a trailing newline",
+  "a header with b64 false",
+  "a header with b64 true and no crit",
+  "a header with a duplicate alg member",
+]);
+
+/** True when the token's payload is a JSON object (what `decodeToken` requires of a JWT's claims). */
+function hasJsonClaims(token: string): boolean {
+  try {
+    const claims: unknown = JSON.parse(fromB64u(token.split(".")[1] ?? "").toString("utf8"));
+    return typeof claims === "object" && claims !== null && !Array.isArray(claims);
+  } catch {
+    return false;
+  }
+}
+
 /** What `decodeToken` guarantees before the verifier calls `verifyDecodedSignature`. */
 const DECODABLE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -714,6 +747,19 @@ describe.each(ALGORITHMS)("%s: node:crypto and jose agree", (alg) => {
           mismatches.push(`${c.name}: verifyDecodedSignature ${viaDecoded}, jose ${jose}`);
         if (fast.verifyWellFormed(c.token, c.key) !== native)
           mismatches.push(`${c.name}: verifyWellFormed differs`);
+      }
+      // The verifier's path: what decodeToken accepts, checked with what it decoded.
+      const decoded = decodable(c.token, alg);
+      if (decoded !== undefined) {
+        const viaDecoded = fast.verifyDecoded(c.token, decoded, c.key);
+        if (viaDecoded !== undefined && viaDecoded !== (jose === "ok")) {
+          mismatches.push(`${c.name}: verifyDecoded ${viaDecoded}, jose ${jose}`);
+        }
+        if (viaDecoded !== native && native !== undefined) {
+          mismatches.push(`${c.name}: verifyDecoded ${viaDecoded}, verify ${native}`);
+        }
+      } else if (jose === "ok" && hasJsonClaims(c.token) && !STRICTER_THAN_JOSE.has(c.name)) {
+        mismatches.push(`${c.name}: decodeToken refuses a token jose accepts`);
       }
       if (native !== undefined && native !== (jose === "ok")) {
         mismatches.push(`${c.name}: node:crypto ${native}, jose ${jose}`);

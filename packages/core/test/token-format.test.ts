@@ -49,6 +49,69 @@ describe("decodeToken", () => {
     expect(codeOf(value)).toBe("ERR_TOKEN_MALFORMED");
   });
 
+  describe("strict base64url in every segment", () => {
+    const header = b64({ alg: "RS256" });
+    const payload = b64({ iss: "i", sub: "s" });
+    // 16 bytes: 22 characters, the last carrying 4 unused bits (16 spellings of the same bytes).
+    const signature = Buffer.alloc(16, 0xab).toString("base64url");
+    // 18 bytes: 24 characters, no unused bits.
+    const whole = Buffer.alloc(18, 0xcd).toString("base64url");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    it("accepts every spelling of a last character whose unused bits differ, with the same bytes", () => {
+      const last = signature.at(-1) as string;
+      const base = alphabet.indexOf(last) & ~0b1111;
+      for (let unused = 0; unused < 16; unused++) {
+        const spelled = `${signature.slice(0, -1)}${alphabet[base + unused]}`;
+        const decoded = decodeToken(`${header}.${payload}.${spelled}`, DEFAULT_ALGORITHMS, 8192);
+        expect(decoded.signature.equals(Buffer.alloc(16, 0xab))).toBe(true);
+      }
+    });
+
+    it("hands over the dots' positions and the signature's bytes", () => {
+      const decoded = decodeToken(`${header}.${payload}.${signature}`, DEFAULT_ALGORITHMS, 8192);
+      expect(decoded.headerEnd).toBe(header.length);
+      expect(decoded.payloadEnd).toBe(header.length + 1 + payload.length);
+    });
+
+    // Node's decoder skips what is not in its alphabet and reads `+` `/` as `-` `_`: none may pass.
+    const spoilers = ["+", "/", "=", " ", "\n", "\t", "%", "é", "\u2028", "\u{1F600}", "\0", "."];
+    const at = (segment: string, index: number, inserted: string) =>
+      `${segment.slice(0, index)}${inserted}${segment.slice(index)}`;
+    it.each(spoilers)("refuses %j anywhere in any segment", (spoiler) => {
+      const segments = [header, payload, signature];
+      for (let which = 0; which < 3; which++) {
+        const segment = segments[which] as string;
+        for (const index of [0, 1, segment.length - 1, segment.length]) {
+          const spoiled = segments.map((s, i) => (i === which ? at(s, index, spoiler) : s)).join(".");
+          expect([which, index, codeOf(spoiled)]).toEqual([which, index, "ERR_TOKEN_MALFORMED"]);
+        }
+      }
+    });
+
+    it("refuses standard base64 in place of base64url, even where it decodes to the same bytes", () => {
+      const bytes = Buffer.from([0xfb, 0xff, 0xfe, 0xfb, 0xff]);
+      const url = bytes.toString("base64url");
+      const standard = bytes.toString("base64").replace(/=+$/, "");
+      expect(url).not.toBe(standard);
+      expect(codeOf(`${header}.${payload}.${url}`)).toBeUndefined();
+      expect(codeOf(`${header}.${payload}.${standard}`)).toBe("ERR_TOKEN_MALFORMED");
+    });
+
+    it("refuses a segment whose length leaves one character in the last quantum", () => {
+      expect([header.length % 4, payload.length % 4, whole.length % 4]).toEqual([0, 0, 0]);
+      expect(codeOf(`${header}.${payload}.${whole}`)).toBeUndefined();
+      expect(codeOf(`${header}.${payload}.${whole}A`)).toBe("ERR_TOKEN_MALFORMED");
+      expect(codeOf(`${header}.${payload}A.${whole}`)).toBe("ERR_TOKEN_MALFORMED");
+      expect(codeOf(`${header}A.${payload}.${whole}`)).toBe("ERR_TOKEN_MALFORMED");
+    });
+
+    it("refuses an empty payload or signature segment", () => {
+      expect(codeOf(`${header}..${signature}`)).toBe("ERR_TOKEN_MALFORMED");
+      expect(codeOf(`${header}.${payload}.`)).toBe("ERR_TOKEN_MALFORMED");
+    });
+  });
+
   it.each(["none", "None", "NONE", "nOnE", "HS256", "HS384", "HS512", "RS1", ""])(
     "rejects alg %j before any key is looked up",
     (alg) => {
