@@ -10,7 +10,7 @@ import { type BearerError, InvalidTokenError, isBearerError, withRealm } from ".
 import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
 import type { KeySelector } from "./key-selection.js";
 import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
-import { readScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
+import { readFrozenScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
 import { checkDecodedSignature, verifySignatureWithJose } from "./signature.js";
 import {
   type CachedVerification,
@@ -288,7 +288,7 @@ function toVerifiedToken(
     token,
     header, // frozen when decoded (decodeToken), and shared by the tokens that spell it alike
     claims: Object.freeze(claims),
-    scopes: Object.freeze(readScopes(claims, scopeClaims)),
+    scopes: readFrozenScopes(claims, scopeClaims),
     subject: claims.sub,
     clientId,
     issuer,

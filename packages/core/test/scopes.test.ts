@@ -6,6 +6,7 @@ import {
   readScopes,
   requireScopes,
 } from "../src/index.js";
+import { readFrozenScopes } from "../src/scopes.js";
 
 describe("readScopes", () => {
   it("splits a space-delimited scope string and keeps token order without duplicates", () => {
@@ -90,5 +91,48 @@ describe("checkScopeRequirement", () => {
     expect(() => checkScopeRequirement({ anyOf: ["has space"] })).toThrow(/not a valid scope/);
     expect(() => checkScopeRequirement({} as { allOf: string[] })).toThrow(TypeError);
     expect(() => checkScopeRequirement({ allOf: ["event.read"] })).not.toThrow();
+  });
+});
+
+describe("readFrozenScopes (what a VerifiedToken carries)", () => {
+  it("reads what readScopes reads, frozen", () => {
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ scope: "a b a c" }, ["scope", "scp"]],
+      [{ scp: ["x", "y", "x", 7] }, ["scope", "scp"]],
+      [{ scope: "a", scp: "b c" }, ["scope", "scp"]],
+      [{ permissions: ["p:1"], scope: "s" }, ["permissions"]],
+      [{ scope: 'bad"quote ok' }, ["scope"]],
+      [{}, ["scope", "scp"]],
+      [{ scope: "" }, ["scope"]],
+    ];
+    for (const [claims, names] of cases) {
+      const frozen = readFrozenScopes(claims, names);
+      expect(frozen).toEqual(readScopes(claims, names));
+      expect(Object.isFrozen(frozen)).toBe(true);
+    }
+  });
+
+  it("shares one frozen list between tokens carrying the same scope string", () => {
+    const first = readFrozenScopes({ scope: "event.read event.create" }, ["scope", "scp"]);
+    readFrozenScopes({ scope: "other" }, ["scope", "scp"]);
+    const again = readFrozenScopes({ scp: "event.read event.create" }, ["scope", "scp"]);
+    expect(again).toBe(first);
+    expect(again).toEqual(["event.read", "event.create"]);
+  });
+
+  it("never shares a list read from two claims or from an array", () => {
+    const two = { scope: "a", scp: "b" };
+    expect(readFrozenScopes(two, ["scope", "scp"])).toEqual(["a", "b"]);
+    expect(readFrozenScopes(two, ["scope", "scp"])).not.toBe(readFrozenScopes(two, ["scope", "scp"]));
+    expect(readFrozenScopes({ scope: "a" }, ["scope"])).toEqual(["a"]);
+    const array = { scp: ["a", "b"] };
+    expect(readFrozenScopes(array, ["scp"])).not.toBe(readFrozenScopes(array, ["scp"]));
+  });
+
+  it("stays correct past its bound (emptied when full)", () => {
+    for (let i = 0; i < 600; i++) {
+      expect(readFrozenScopes({ scope: `s${i} t${i}` }, ["scope"])).toEqual([`s${i}`, `t${i}`]);
+    }
+    expect(readFrozenScopes({ scope: "s1 t1" }, ["scope"])).toEqual(["s1", "t1"]);
   });
 });
