@@ -1,8 +1,9 @@
 // HTTP benchmark: the same route bare and behind a guard, driven by autocannon on 127.0.0.1. Servers
 // run in child processes; autocannon runs here, so each has a core of its own on 2 vCPUs.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
@@ -24,12 +25,41 @@ const SCENARIOS = [
   { framework: "nest-fastify", guard: "scopegate", workload: "distinct" },
 ];
 
+/**
+ * With `taskset` (Linux) and two CPUs or more, the servers run on CPU 0 and this process (autocannon)
+ * on CPU 1 during the HTTP phase, so that the scheduler never puts the two on one core for part of a
+ * round. Returns whether it could; `unpin` gives this process every CPU back.
+ */
+let PINNED = false;
+function pin() {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function unpin() {
+  try {
+    execFileSync("taskset", ["-p", "-c", `0-${availableParallelism() - 1}`, String(process.pid)], {
+      stdio: "ignore",
+    });
+  } catch {
+    // nothing to give back
+  }
+}
+
 async function startServer(framework, guard, config) {
-  const child = spawn(
-    process.execPath,
-    [new URL("./http-server.mjs", import.meta.url).pathname, framework, guard, JSON.stringify(config)],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const args = [
+    new URL("./http-server.mjs", import.meta.url).pathname,
+    framework,
+    guard,
+    JSON.stringify(config),
+  ];
+  const child = PINNED
+    ? spawn("taskset", ["-c", "0", process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+    : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const [line] = await Promise.race([
     once(lines, "line"),
@@ -80,6 +110,16 @@ function cpuSecondsOf(pid) {
   }
 }
 
+/** A shuffled copy (Fisher–Yates). */
+function shuffle(list) {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 const median = (values) => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -102,6 +142,8 @@ async function measure(server, url, tokens, seconds, connections) {
     // Who was busy: the server should be near 100% of a core, autocannon below it.
     serverCpu: (cpuSecondsOf(server.pid) - serverCpu) / elapsed,
     clientCpu: (client.user + client.system) / 1e6 / elapsed,
+    // What a request costs the server, whether or not autocannon kept it busy.
+    cpuPerRequestUs: ((cpuSecondsOf(server.pid) - serverCpu) * 1e6) / Math.max(1, result.requests.total),
   };
 }
 
@@ -111,6 +153,21 @@ async function measure(server, url, tokens, seconds, connections) {
  * drift in machine load. Returns one row per scenario with medians over the rounds.
  */
 export async function runHttp(
+  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
+  log,
+) {
+  PINNED = pin();
+  try {
+    return await runFrameworks(
+      { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
+      log,
+    );
+  } finally {
+    if (PINNED) unpin();
+  }
+}
+
+async function runFrameworks(
   { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
   log,
 ) {
@@ -127,11 +184,16 @@ export async function runHttp(
       const tokensOf = (s) => (s.workload === "repeated" ? [repeatedToken] : distinctTokens);
       const urlOf = (s) => `http://127.0.0.1:${servers.get(s.guard).port}/events`;
       for (const s of scenarios) await cannon(urlOf(s), tokensOf(s), warmupSeconds, connections);
+      const bareScenario = scenarios.find((s) => s.guard === "bare");
       for (let round = 0; round < rounds; round++) {
-        for (const s of scenarios) {
+        // Bare first, then the others in a new random order each round: no scenario always runs
+        // right after the same neighbour.
+        const others = shuffle(scenarios.filter((s) => s !== bareScenario));
+        for (const s of [bareScenario, ...others]) {
           runs.get(s).push(await measure(servers.get(s.guard), urlOf(s), tokensOf(s), seconds, connections));
         }
       }
+      const bareRuns = runs.get(bareScenario);
       for (const s of scenarios) {
         const list = runs.get(s);
         const pick = (field) => median(list.map((run) => run[field]));
@@ -143,6 +205,9 @@ export async function runHttp(
           non2xx: list.reduce((sum, run) => sum + run.non2xx, 0),
           serverCpu: pick("serverCpu"),
           clientCpu: pick("clientCpu"),
+          // Ratios to bare within each round (the same machine load), then their median.
+          vsBare: median(list.map((run, i) => run.rps / bareRuns[i].rps)),
+          cpuPerRequestUs: pick("cpuPerRequestUs"),
           rounds: list,
         });
       }
@@ -156,17 +221,24 @@ export async function runHttp(
 const pct = (share) => (Number.isNaN(share) ? "n/a" : `${Math.round(share * 100)}%`);
 
 export function httpTable(rows, { seconds, rounds, connections, alg }) {
-  const bare = Object.fromEntries(rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.rps]));
+  const cpuBare = Object.fromEntries(
+    rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.cpuPerRequestUs]),
+  );
   const out = [
-    `autocannon, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s per scenario after a warm-up (medians shown), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "distinct" sends a token not sent before in the run with every request.`,
+    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "distinct" sends a token not sent before in the run with every request.`,
     "",
-    "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx | server CPU | autocannon CPU |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx | server CPU per request | server CPU | autocannon CPU |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const label = r.guard === "bare" ? "bare" : r.guard === "scopegate" ? "scopegate" : r.guard;
+    const perRequest = Number.isNaN(r.cpuPerRequestUs) ? "n/a" : `${Math.round(r.cpuPerRequestUs)} µs`;
+    const extra =
+      r.guard === "bare" || Number.isNaN(r.cpuPerRequestUs)
+        ? ""
+        : ` (+${Math.round(r.cpuPerRequestUs - cpuBare[r.framework])})`;
     out.push(
-      `| ${r.framework} | ${label} | ${r.guard === "bare" ? "—" : r.workload} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${(r.rps / bare[r.framework]).toFixed(2)}× | ${r.non2xx} | ${pct(r.serverCpu)} | ${pct(r.clientCpu)} |`,
+      `| ${r.framework} | ${label} | ${r.guard === "bare" ? "—" : r.workload} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.vsBare.toFixed(2)}× | ${r.non2xx} | ${perRequest}${extra} | ${pct(r.serverCpu)} | ${pct(r.clientCpu)} |`,
     );
   }
   return `${out.join("\n")}\n`;

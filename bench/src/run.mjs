@@ -26,15 +26,15 @@ const log = (message) =>
 const settings = quick
   ? {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
-      micro: { warmupMs: 150, windowMs: 100, repetitions: 3, algorithms: ALGORITHMS },
-      http: { seconds: 1, rounds: 2, warmupSeconds: 0.5, connections: 16 },
+      micro: { warmupMs: 150, windowMs: 40, repetitions: 9, algorithms: ALGORITHMS },
+      http: { seconds: 1, rounds: 3, warmupSeconds: 0.5, connections: 16 },
       memoryTokens: 160_000,
       memoryTwice: 30_000,
     }
   : {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
-      micro: { warmupMs: 250, windowMs: 150, repetitions: 5, algorithms: ALGORITHMS },
-      http: { seconds: 2, rounds: 3, warmupSeconds: 1, connections: 16 },
+      micro: { warmupMs: 250, windowMs: 50, repetitions: 15, algorithms: ALGORITHMS },
+      http: { seconds: 1, rounds: 6, warmupSeconds: 1, connections: 16 },
       memoryTokens: 1_000_000,
       memoryTwice: 100_000,
     };
