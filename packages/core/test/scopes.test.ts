@@ -7,6 +7,7 @@ import {
   requireScopes,
 } from "../src/index.js";
 import { readFrozenScopes } from "../src/scopes.js";
+import type { JwtClaims } from "../src/types.js";
 
 describe("readScopes", () => {
   it("splits a space-delimited scope string and keeps token order without duplicates", () => {
@@ -96,9 +97,9 @@ describe("checkScopeRequirement", () => {
 
 describe("readFrozenScopes (what a VerifiedToken carries)", () => {
   it("reads what readScopes reads, frozen", () => {
-    const cases: [Record<string, unknown>, string[]][] = [
+    const cases: [JwtClaims, string[]][] = [
       [{ scope: "a b a c" }, ["scope", "scp"]],
-      [{ scp: ["x", "y", "x", 7] }, ["scope", "scp"]],
+      [{ roles: ["x", "y", "x", 7] }, ["scope", "roles"]],
       [{ scope: "a", scp: "b c" }, ["scope", "scp"]],
       [{ permissions: ["p:1"], scope: "s" }, ["permissions"]],
       [{ scope: 'bad"quote ok' }, ["scope"]],
