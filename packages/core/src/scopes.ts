@@ -60,9 +60,9 @@ let lastList: { value: string; list: readonly string[] } = { value: "", list: Ob
 
 /**
  * {@link readScopes}, frozen. When exactly one of the claims is present and it is a string, the
- * frozen list is shared by every token that carries the same string (at most 256 kept, emptied
- * when full; the last one used is compared first): reading the same four scopes out of the same string once per token is most of what
- * reading scopes costs.
+ * frozen list is shared by every token that carries the same string (at most 256 kept, emptied when
+ * full; the last one used is compared first): splitting the same string once per token was most of
+ * what reading scopes cost.
  */
 export function readFrozenScopes(
   claims: Readonly<JwtClaims>,
