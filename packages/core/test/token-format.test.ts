@@ -49,6 +49,41 @@ describe("decodeToken", () => {
     expect(codeOf(value)).toBe("ERR_TOKEN_MALFORMED");
   });
 
+  describe("member names of one escaped character (misread by Node 24.21's JSON.parse)", () => {
+    const header = b64({ alg: "RS256" });
+    const withPayload = (text: string) => `${header}.${b64(text)}.c2ln`;
+    it.each([
+      ['{"\\"":1}', "a quote"],
+      ['{"\\\\":1}', "a backslash"],
+      ['{"\\n":1}', "a newline"],
+      ['{"\\/":1}', "an escaped slash"],
+      ['{"\\u0011":1}', "a control character"],
+      ['{"\\u0041":1}', "an escaped letter"],
+      ['{"iss":"i", "\\"" :1}', "a quote after a space, before a spaced colon"],
+      ['{"a":{"b":[{"\\t":0}]}}', "a tab, nested"],
+    ])("refuses %s (%s)", (text) => {
+      expect(JSON.parse(text)).toBeTypeOf("object");
+      expect(codeOf(withPayload(text))).toBe("ERR_TOKEN_MALFORMED");
+      const headerText = text.replace("{", '{"alg":"RS256",');
+      expect(codeOf(`${b64(headerText)}.${b64({ iss: "x" })}.c2ln`)).toBe("ERR_TOKEN_MALFORMED");
+      expect(
+        codeOf(`${b64(headerText.replace(/"\\(?:[^u]|u[0-9a-f]{4})"/, '"x"'))}.${b64({ iss: "x" })}.c2ln`),
+      ).toBe(undefined);
+    });
+    it.each([
+      ['{"a\\"b":1}', "an escape inside a longer name"],
+      ['{"a\\"\\"":1}', "a name ending in two escaped quotes"],
+      ['{"\\u00e9t\\u00e9":1}', "escaped letters in a longer name"],
+      ['{"a":"\\"","b":["\\"",{"c":"\\\\"}]}', "one escaped character as values"],
+      ['{"https:\\/\\/example.com\\/roles":["r"]}', "escaped slashes in a namespaced claim"],
+      ['{"a":"x\\",\\"y\\":1"}', "a value that spells a name"],
+    ])("accepts %s (%s)", (text) => {
+      const parsed: unknown = JSON.parse(text);
+      const decoded = decodeToken(withPayload(text), DEFAULT_ALGORITHMS, 8192);
+      expect(decoded.claims).toEqual(parsed);
+    });
+  });
+
   describe("strict base64url in every segment", () => {
     const header = b64({ alg: "RS256" });
     const payload = b64({ iss: "i", sub: "s" });
