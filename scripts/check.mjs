@@ -2,8 +2,8 @@
 // Runs every check the project has, in order, and ends with one plain summary line:
 //   checks: N passed, N failed
 // N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, build,
-// typecheck, core's suite on Node 22 and on Node 24, package lint per package, packed-tarball import
-// test) as one check.
+// typecheck, three suites again on Node 22 and on Node 24, package lint per package, packed-tarball
+// import test) as one check.
 // Exits non-zero if anything failed. Used by `pnpm check` and therefore by .ci/run.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -60,17 +60,17 @@ if (existsSync(report)) {
 }
 results.pop(); // the vitest step is represented by its test counts
 
-// The library runs on Node 20, 22 and 24; everything above ran on this machine's Node. Core's suite
-// (its differential, hostile and property tests among them) runs again on the other two, with
-// Node binaries from the npm registry's `node` package: each run is one check.
+// The library runs on Node 20, 22 and 24; everything above ran on this machine's Node. The suites
+// of core (its differential and property tests among them), testing, and the hostile input through
+// every adapter run again on the other two, with Node binaries from the npm registry's `node`
+// package: each run is one check.
 for (const version of ["22.23.3", "24.21.0"]) {
-  step(`core tests on Node ${version}`, "npx", [
+  step(`core, testing and hostile tests on Node ${version}`, "npx", [
     "-y",
     `node@${version}`,
     join(root, "node_modules", "vitest", "vitest.mjs"),
     "run",
-    "--project",
-    "core",
+    ...["core", "testing", "hostile"].flatMap((project) => ["--project", project]),
   ]);
 }
 

@@ -63,8 +63,22 @@ function expectSafeHead(res: RawResponse): void {
   for (const value of HEADER_INJECTION_VALUES) expect(res.head).not.toContain(value);
 }
 
+/**
+ * Node 24 resets a connection whose request head is far over its 16 KB limit (a 100 KB line) while
+ * the client is still writing it, and the 431 it sent is lost with the reset. Node 20 and 22 answer.
+ */
+const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
+
+function headBytesOf(headers: ReadonlyArray<readonly [string, string]>, rawHeaderBlock = ""): number {
+  return headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, rawHeaderBlock.length);
+}
+
 /** A request the HTTP parser refuses: 400 or 431 from Node (or Fastify's client-error handler), never the app. */
-function expectParserRefusal(res: RawResponse): void {
+function expectParserRefusal(res: RawResponse, headBytes: number): void {
+  if (NODE_MAJOR >= 24 && headBytes > 64 * 1024 && res.error === "ECONNRESET") {
+    expect([0, 431]).toContain(res.status);
+    return;
+  }
   expect(res.error).toBeUndefined();
   expect([400, 431]).toContain(res.status);
 }
@@ -217,7 +231,7 @@ for (const adapter of ADAPTERS) {
       expect(res.status).not.toBe(200);
       expect(res.status).toBeLessThan(500);
       const expected = expectedFor(c);
-      if (expected === "parser") expectParserRefusal(res);
+      if (expected === "parser") expectParserRefusal(res, c.token.length);
       else expectAnswer(res, expected, expected === "ERR_INSUFFICIENT_SCOPE" ? REQUIRED_SCOPE : undefined);
       if (res.status !== 0) expect(res.body).not.toContain(c.token.slice(0, 40));
     });
@@ -228,7 +242,7 @@ for (const adapter of ADAPTERS) {
       });
       expect(res.status).not.toBe(200);
       expect(res.status).toBeLessThan(500);
-      if (c.expected === "parser") expectParserRefusal(res);
+      if (c.expected === "parser") expectParserRefusal(res, headBytesOf(c.headers ?? [], c.rawHeaderBlock));
       else expectAnswer(res, c.expected);
     });
 
