@@ -25,12 +25,14 @@ const SCENARIOS = [
   { framework: "nest-fastify", guard: "scopegate", workload: "distinct" },
 ];
 
+/** Whether this HTTP phase runs its servers on CPU 0 and itself (autocannon) on CPU 1. */
+let PINNED = false;
+
 /**
- * With `taskset` (Linux) and two CPUs or more, the servers run on CPU 0 and this process (autocannon)
- * on CPU 1 during the HTTP phase, so that the scheduler never puts the two on one core for part of a
+ * With `taskset` (Linux) and two CPUs or more, pins this process to CPU 1 (servers started after it
+ * go to CPU 0), so that the scheduler never puts autocannon and a server on one core for part of a
  * round. Returns whether it could; `unpin` gives this process every CPU back.
  */
-let PINNED = false;
 function pin() {
   if (availableParallelism() < 2) return false;
   try {
