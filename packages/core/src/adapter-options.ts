@@ -1,7 +1,7 @@
-import { isBearerError } from "./errors.js";
-import type { VerifierOptions } from "./options.js";
-import { checkScopeRequirement, type ScopeRequirement } from "./scopes.js";
-import type { HeadersLike, RequestLike, VerifiedToken } from "./types.js";
+import type { HeadersLike, RequestLike, VerifiedToken } from "./base/types.js";
+import { isBearerError } from "./http/errors.js";
+import type { VerifierOptions } from "./options/verifier-options.js";
+import { checkScopeRequirement, type ScopeRequirement } from "./token/scopes.js";
 import { createVerifier, type Verifier } from "./verifier.js";
 
 /**

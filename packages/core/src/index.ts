@@ -12,11 +12,18 @@ export {
   resolveSingleScopeOptions,
   ScopegateConfigurationError,
 } from "./adapter-options.js";
-export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./algorithms.js";
-export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./bearer.js";
-export { type ChallengeParams, formatChallenge } from "./challenge.js";
-export { checkClaims, checkTokenType } from "./claims.js";
-export { createDiscovery, type Discovery, type DiscoveryEvent, type DiscoveryOptions } from "./discovery.js";
+export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export type {
+  HeadersLike,
+  JsonValue,
+  JwtClaims,
+  JwtHeader,
+  QueryLike,
+  RequestLike,
+  VerifiedToken,
+} from "./base/types.js";
+export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
+export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
 export {
   BearerError,
   type BearerErrorBody,
@@ -35,8 +42,15 @@ export {
   isBearerError,
   JwksUnavailableError,
   type JwksUnavailableOptions,
-} from "./errors.js";
-export { RemoteFetchError, type RemoteFetchErrorCode } from "./fetch-json.js";
+} from "./http/errors.js";
+export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export {
+  createDiscovery,
+  type Discovery,
+  type DiscoveryEvent,
+  type DiscoveryOptions,
+} from "./keys/discovery.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./keys/fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
@@ -45,15 +59,20 @@ export {
   type JwksCacheOptions,
   type JwksFetchReason,
   type SigningKey,
-} from "./jwks-cache.js";
+} from "./keys/jwks-cache.js";
 export {
   createMemoryJwksStore,
   type JwksRecord,
   type JwksStore,
   type MemoryJwksStoreOptions,
-} from "./jwks-store.js";
-export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
-export type { ClaimValidator, ResolvedVerifierOptions, TokenTypeMode, VerifierOptions } from "./options.js";
+} from "./keys/jwks-store.js";
+export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
+export type {
+  ClaimValidator,
+  ResolvedVerifierOptions,
+  TokenTypeMode,
+  VerifierOptions,
+} from "./options/verifier-options.js";
 export {
   type Auth0PresetOptions,
   type CognitoPresetOptions,
@@ -66,7 +85,7 @@ export {
   presets,
   type SuperTokensPresetOptions,
 } from "./presets/index.js";
-export { type ErrorResponse, toErrorResponse } from "./response.js";
+export { checkClaims, checkTokenType } from "./token/claims.js";
 export {
   checkScopeRequirement,
   hasScopes,
@@ -74,15 +93,6 @@ export {
   readScopes,
   requireScopes,
   type ScopeRequirement,
-} from "./scopes.js";
-export { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token-cache.js";
-export type {
-  HeadersLike,
-  JsonValue,
-  JwtClaims,
-  JwtHeader,
-  QueryLike,
-  RequestLike,
-  VerifiedToken,
-} from "./types.js";
+} from "./token/scopes.js";
+export { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token/token-cache.js";
 export { createVerifier, type Verifier } from "./verifier.js";

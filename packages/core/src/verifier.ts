@@ -1,25 +1,29 @@
+import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./base/types.js";
 import {
   type BearerExtractionOptions,
   extractBearerCredentials,
   extractBearerToken,
   type KnownToken,
-} from "./bearer.js";
-import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./claims.js";
-import { createDiscovery, type Discovery } from "./discovery.js";
-import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./errors.js";
-import { createJwksCache, type JwksCache, type SigningKey } from "./jwks-cache.js";
-import type { KeySelector } from "./key-selection.js";
-import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from "./options.js";
-import { readFrozenScopes, requireScopes, type ScopeRequirement } from "./scopes.js";
-import { checkDecodedSignature, verifySignatureWithJose } from "./signature.js";
+} from "./http/bearer.js";
+import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./http/errors.js";
+import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
+import type { KeySelector } from "./keys/key-selection.js";
+import {
+  type ResolvedVerifierOptions,
+  resolveVerifierOptions,
+  type VerifierOptions,
+} from "./options/verifier-options.js";
+import { checkDecodedSignature, verifySignatureWithJose } from "./signature/signature.js";
+import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./token/claims.js";
+import { readFrozenScopes, requireScopes, type ScopeRequirement } from "./token/scopes.js";
 import {
   type CachedVerification,
   createTokenCache,
   isSameSigningKey,
   type TokenCache,
-} from "./token-cache.js";
-import { type DecodedToken, decodeToken } from "./token-format.js";
-import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./types.js";
+} from "./token/token-cache.js";
+import { type DecodedToken, decodeToken } from "./token/token-format.js";
 
 export interface Verifier {
   /** Verifies a compact JWT. Resolves a {@link VerifiedToken}; rejects only with scopegate errors. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ClaimCheckOptions } from "../src/claims.js";
 import { checkClaims, checkTokenType, isBearerError, type JwtClaims } from "../src/index.js";
+import type { ClaimCheckOptions } from "../src/token/claims.js";
 
 const NOW = 1_800_000_000;
 const base: ClaimCheckOptions = {

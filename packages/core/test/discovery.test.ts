@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type BearerError, createVerifier, JwksUnavailableError } from "../src/index.js";
 import {
   createDiscovery,
   type DiscoveryEvent,
   type DiscoveryOptions,
   metadataUrls,
-} from "../src/discovery.js";
-import { type BearerError, createVerifier, JwksUnavailableError } from "../src/index.js";
+} from "../src/keys/discovery.js";
 import { recorder } from "./support/events.js";
 import { jwks, makeKey, manualClock, type TestKey } from "./support/keys.js";
 import { gate, hang, json, startServer, type TestServer } from "./support/server.js";

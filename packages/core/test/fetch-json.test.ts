@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "../src/fetch-json.js";
+import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "../src/keys/fetch-json.js";
 import { hang, json, raw, startServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;

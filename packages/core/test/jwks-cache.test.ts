@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { globalFetch } from "../src/fetch-json.js";
 import {
   type BearerError,
   createJwksCache,
@@ -9,8 +8,9 @@ import {
   JwksUnavailableError,
   type KeySelector,
 } from "../src/index.js";
-import type { JwksCacheEvent } from "../src/jwks-cache.js";
-import type { JwksRecord, JwksStore } from "../src/jwks-store.js";
+import { globalFetch } from "../src/keys/fetch-json.js";
+import type { JwksCacheEvent } from "../src/keys/jwks-cache.js";
+import type { JwksRecord, JwksStore } from "../src/keys/jwks-store.js";
 import { recorder } from "./support/events.js";
 import { jwks, makeKey, manualClock, type TestKey } from "./support/keys.js";
 import { dynamicJson, gate, hang, json, raw, startServer, type TestServer } from "./support/server.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createTestAuthority, type MintOptions, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { VerifierOptions } from "../src/options.js";
+import type { VerifierOptions } from "../src/options/verifier-options.js";
 import { presets } from "../src/presets/index.js";
 import { createVerifier, type Verifier } from "../src/verifier.js";
 

@@ -9,7 +9,7 @@ import {
   parseAuthorizationHeader,
   type VerifiedToken,
 } from "../src/index.js";
-import { decodeToken, MAX_JSON_DEPTH } from "../src/token-format.js";
+import { decodeToken, MAX_JSON_DEPTH } from "../src/token/token-format.js";
 import { createHostileKit, segment } from "./support/hostile.js";
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { JwtClaims } from "../src/base/types.js";
 import {
   checkScopeRequirement,
   hasScopes,
@@ -6,8 +7,7 @@ import {
   readScopes,
   requireScopes,
 } from "../src/index.js";
-import { readFrozenScopes } from "../src/scopes.js";
-import type { JwtClaims } from "../src/types.js";
+import { readFrozenScopes } from "../src/token/scopes.js";
 
 describe("readScopes", () => {
   it("splits a space-delimited scope string and keeps token order without duplicates", () => {

@@ -10,17 +10,21 @@ import {
 } from "node:crypto";
 import { CompactSign, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Algorithm } from "../src/algorithms.js";
-import type { SigningKey } from "../src/jwks-cache.js";
-import type { PublicJwk } from "../src/key-selection.js";
-import { createNodeSignatureVerifier, loadNodeCrypto, type NodeCrypto } from "../src/node-signature.js";
+import type { Algorithm } from "../src/base/algorithms.js";
+import type { SigningKey } from "../src/keys/jwks-cache.js";
+import type { PublicJwk } from "../src/keys/key-selection.js";
+import {
+  createNodeSignatureVerifier,
+  loadNodeCrypto,
+  type NodeCrypto,
+} from "../src/signature/node-signature.js";
 import {
   createSignatureVerifier,
   verifyDecodedSignature,
   verifySignature,
   verifySignatureWithJose,
-} from "../src/signature.js";
-import { type DecodedToken, decodeToken } from "../src/token-format.js";
+} from "../src/signature/signature.js";
+import { type DecodedToken, decodeToken } from "../src/token/token-format.js";
 
 /**
  * The differential suite: for every algorithm and every hostile input, the `node:crypto` fast path

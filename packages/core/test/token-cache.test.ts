@@ -3,9 +3,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VerifiedToken } from "../src/base/types.js";
 import { createVerifier, isBearerError, type Verifier, type VerifierOptions } from "../src/index.js";
-import { createTokenCache } from "../src/token-cache.js";
-import type { VerifiedToken } from "../src/types.js";
+import { createTokenCache } from "../src/token/token-cache.js";
 
 const issuer = "https://issuer.example/";
 const audience = "https://api.example/";

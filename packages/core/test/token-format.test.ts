@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ALGORITHMS, isBearerError } from "../src/index.js";
-import { decodeToken } from "../src/token-format.js";
+import { decodeToken } from "../src/token/token-format.js";
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");

@@ -1,4 +1,4 @@
-import type { VerifierOptions } from "../options.js";
+import type { VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   baseUrl,

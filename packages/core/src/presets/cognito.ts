@@ -1,5 +1,5 @@
-import { InvalidTokenError } from "../errors.js";
-import type { ClaimValidator, VerifierOptions } from "../options.js";
+import { InvalidTokenError } from "../http/errors.js";
+import type { ClaimValidator, VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   type PresetOptions,

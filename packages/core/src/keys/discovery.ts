@@ -1,8 +1,8 @@
 import { LRUCache } from "lru-cache";
-import { InvalidTokenError, isBearerError, JwksUnavailableError } from "./errors.js";
+import { checkCount, checkFunction, checkMs, emitSafely, invalidOption } from "../base/option-checks.js";
+import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
-import { checkCount, checkFunction, checkMs, emitSafely, invalidOption } from "./option-checks.js";
-import { isAcceptableFetchUrl } from "./options.js";
+import { isAcceptableFetchUrl } from "./fetch-url.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
 /** What discovery reports through `onEvent`. */

@@ -1,6 +1,6 @@
+import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
 import { type FetchLike, globalFetch, type RemoteFetchError } from "./fetch-json.js";
 import { createMemoryJwksStore, type JwksStore } from "./jwks-store.js";
-import { checkCount, checkFunction, checkMs, invalidOption } from "./option-checks.js";
 
 /** What made the cache fetch a JWKS. */
 export type JwksFetchReason =

@@ -1,5 +1,5 @@
-import { DEFAULT_REALM, InsufficientScopeError } from "./errors.js";
-import type { JwtClaims } from "./types.js";
+import type { JwtClaims } from "../base/types.js";
+import { DEFAULT_REALM, InsufficientScopeError } from "../http/errors.js";
 
 /** Default claims scopes are read from. */
 export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ["scope", "scp"];

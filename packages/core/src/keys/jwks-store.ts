@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
+import { checkCount } from "../base/option-checks.js";
 import type { PublicJwk } from "./key-selection.js";
-import { checkCount } from "./option-checks.js";
 
 /** The last key set successfully fetched from one JWKS URI. */
 export interface JwksRecord {

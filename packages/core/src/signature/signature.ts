@@ -1,6 +1,6 @@
 import { compactVerify } from "jose";
-import { InvalidTokenError } from "./errors.js";
-import type { SigningKey } from "./jwks-cache.js";
+import { InvalidTokenError } from "../http/errors.js";
+import type { SigningKey } from "../keys/jwks-cache.js";
 import {
   createNodeSignatureVerifier,
   type DecodedSignatureInput,

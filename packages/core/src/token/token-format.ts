@@ -1,6 +1,6 @@
-import { type Algorithm, isSupportedAlgorithm } from "./algorithms.js";
-import { type InvalidTokenCode, InvalidTokenError } from "./errors.js";
-import type { JwtClaims, JwtHeader } from "./types.js";
+import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
+import type { JwtClaims, JwtHeader } from "../base/types.js";
+import { type InvalidTokenCode, InvalidTokenError } from "../http/errors.js";
 
 /** A compact JWS split and decoded, not yet verified. */
 export interface DecodedToken {

@@ -1,4 +1,4 @@
-import { isAcceptableFetchUrl } from "./options.js";
+import { isAcceptableFetchUrl } from "./fetch-url.js";
 
 /** A `fetch`-compatible function. Default: the global `fetch`. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -1,9 +1,13 @@
-import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
-import type { DiscoveryOptions } from "./discovery.js";
-import { DEFAULT_REALM } from "./errors.js";
-import type { FetchLike, JwksCache, JwksCacheOptions } from "./jwks-cache.js";
-import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token-cache.js";
-import type { JwtClaims, JwtHeader } from "./types.js";
+import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import type { JwtClaims, JwtHeader } from "../base/types.js";
+import { DEFAULT_REALM } from "../http/errors.js";
+import type { DiscoveryOptions } from "../keys/discovery.js";
+import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
+import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
+import type { TokenTypeMode } from "../token/claims.js";
+import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/token-cache.js";
+
+export type { TokenTypeMode };
 
 /**
  * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
@@ -13,13 +17,6 @@ export type ClaimValidator = (
   claims: Readonly<JwtClaims>,
   header: Readonly<JwtHeader>,
 ) => boolean | undefined | void | Promise<boolean | undefined | void>;
-
-/** How the JOSE `typ` header is checked. */
-export type TokenTypeMode =
-  /** `at+jwt`, `application/at+jwt`, `JWT` or no `typ` at all. */
-  | "lenient"
-  /** RFC 9068: `typ` must be `at+jwt` (or `application/at+jwt`) and `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` must be present. */
-  | "strict";
 
 export interface VerifierOptions {
   /** Accepted `iss` value(s), compared exactly. Required. */
@@ -134,15 +131,6 @@ function nonNegative(option: string, value: unknown, fallback: number): number {
     return fail(option, `expected a finite number >= 0; got ${String(value)}.`);
   }
   return value;
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
-
-/** True for `https:` URLs, and `http:` URLs on loopback (tests and local development). */
-export function isAcceptableFetchUrl(url: URL): boolean {
-  if (url.protocol === "https:") return true;
-  if (url.protocol !== "http:") return false;
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
 }
 
 /** Parses and checks a URL option: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
-import type { SigningKey } from "./jwks-cache.js";
-import type { KeySelector, PublicJwk } from "./key-selection.js";
-import type { VerifiedToken } from "./types.js";
+import type { VerifiedToken } from "../base/types.js";
+import type { SigningKey } from "../keys/jwks-cache.js";
+import type { KeySelector, PublicJwk } from "../keys/key-selection.js";
 
 /**
  * The verified-token cache: a bounded LRU of tokens that passed every check. An entry is found only

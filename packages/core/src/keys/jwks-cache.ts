@@ -1,7 +1,8 @@
 import { type CryptoKey, importJWK, type JWK } from "jose";
 import { LRUCache } from "lru-cache";
-import { type Algorithm, isSupportedAlgorithm } from "./algorithms.js";
-import { InvalidTokenError, isBearerError, JwksUnavailableError } from "./errors.js";
+import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
+import { emitSafely } from "../base/option-checks.js";
+import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { fetchJson, RemoteFetchError } from "./fetch-json.js";
 import {
   type JwksCacheEvent,
@@ -13,7 +14,6 @@ import {
 import { parseJwks } from "./jwks-parse.js";
 import type { JwksRecord } from "./jwks-store.js";
 import { type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
-import { emitSafely } from "./option-checks.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
 export type { FetchLike } from "./fetch-json.js";

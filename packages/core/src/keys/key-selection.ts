@@ -1,4 +1,4 @@
-import { type Algorithm, keyRequirementsFor } from "./algorithms.js";
+import { type Algorithm, keyRequirementsFor } from "../base/algorithms.js";
 
 /** A JSON Web Key as found in a JWKS (RFC 7517), public members only. */
 export interface PublicJwk {

@@ -1,21 +1,29 @@
-import type { InvalidTokenCode } from "./errors.js";
-import { InvalidTokenError } from "./errors.js";
-import type { ResolvedVerifierOptions } from "./options.js";
-import type { JwtClaims, JwtHeader } from "./types.js";
+import type { JwtClaims, JwtHeader } from "../base/types.js";
+import type { InvalidTokenCode } from "../http/errors.js";
+import { InvalidTokenError } from "../http/errors.js";
 
-/** The subset of resolved options claim checks read. */
-export type ClaimCheckOptions = Pick<
-  ResolvedVerifierOptions,
-  | "issuers"
-  | "audiences"
-  | "clockToleranceSec"
-  | "maxTokenAgeSec"
-  | "tokenType"
-  | "requiredClaims"
-  | "scopeClaims"
-  | "allowedClientIds"
-  | "clientIdClaims"
->;
+/** How the JOSE `typ` header is checked. */
+export type TokenTypeMode =
+  /** `at+jwt`, `application/at+jwt`, `JWT` or no `typ` at all. */
+  | "lenient"
+  /** RFC 9068: `typ` must be `at+jwt` (or `application/at+jwt`) and `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` must be present. */
+  | "strict";
+
+/**
+ * What the claim checks read: the verifier's resolved options satisfy it (they are built from it in
+ * options/, above this folder).
+ */
+export interface ClaimCheckOptions {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[] | null;
+  readonly clockToleranceSec: number;
+  readonly maxTokenAgeSec: number | null;
+  readonly tokenType: TokenTypeMode;
+  readonly requiredClaims: readonly string[];
+  readonly scopeClaims: readonly string[];
+  readonly allowedClientIds: ReadonlySet<string> | null;
+  readonly clientIdClaims: readonly string[];
+}
 
 const LENIENT_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
 const STRICT_TYPES = new Set(["at+jwt", "application/at+jwt"]);

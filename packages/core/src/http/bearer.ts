@@ -1,5 +1,5 @@
+import type { HeadersLike, QueryLike, RequestLike } from "../base/types.js";
 import { CredentialsRequiredError, InvalidRequestError } from "./errors.js";
-import type { HeadersLike, QueryLike, RequestLike } from "./types.js";
 
 /** Where extraction may look besides the `Authorization` header. */
 export interface BearerExtractionOptions {

@@ -1,6 +1,6 @@
 import type { KeyObject, VerifyKeyObjectInput, VerifyPublicKeyInput, webcrypto } from "node:crypto";
-import type { Algorithm } from "./algorithms.js";
-import type { SigningKey } from "./jwks-cache.js";
+import type { Algorithm } from "../base/algorithms.js";
+import type { SigningKey } from "../keys/jwks-cache.js";
 
 /**
  * The `node:crypto` fast path for JWS signatures. jose stays the reference: this path only handles
