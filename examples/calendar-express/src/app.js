@@ -1,6 +1,7 @@
 // @ts-check
-import { randomUUID } from "node:crypto";
+
 import { bearerAuth, bearerErrorHandler, requireScope, requireScopes } from "@scopegate/express";
+import { createEventStore } from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
@@ -18,8 +19,7 @@ export function createApp({ verifier }) {
   app.use(express.json(), express.urlencoded({ extended: false }));
 
   const auth = bearerAuth(verifier);
-  /** @type {Map<string, Record<string, unknown>>} */
-  const events = new Map();
+  const events = createEventStore();
 
   app.get("/health", (_req, res) => {
     res.json({ ok: true });
@@ -36,7 +36,7 @@ export function createApp({ verifier }) {
   });
 
   app.get("/events", auth, requireScope("event.read"), (_req, res) => {
-    res.json({ events: [...events.values()] });
+    res.json({ events: events.list() });
   });
 
   app.post("/events", auth, requireScope("event.create"), (req, res) => {
@@ -45,13 +45,12 @@ export function createApp({ verifier }) {
       res.status(400).json(failure("invalid_request", "The request body must be a JSON object"));
       return;
     }
-    const event = { ...body, id: randomUUID() };
-    events.set(event.id, event);
+    const event = events.create(body);
     res.status(201).json(event);
   });
 
   app.delete("/events/:id", auth, requireScopes(["event.create", "event.delete"]), (req, res) => {
-    events.delete(String(req.params.id));
+    events.remove(String(req.params.id));
     res.status(204).end();
   });
 

@@ -1,8 +1,9 @@
 // @ts-check
-import { randomUUID } from "node:crypto";
+
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import { bearerAuth, isBearerError, requireScope, requireScopes, sendBearerError } from "@scopegate/koa";
+import { createEventStore } from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
@@ -20,8 +21,7 @@ export function createApp({ verifier }) {
   app.use(bodyParser({ enableTypes: ["json", "form"] }));
 
   const auth = bearerAuth(verifier);
-  /** @type {Map<string, Record<string, unknown>>} */
-  const events = new Map();
+  const events = createEventStore();
   const router = new Router();
 
   router.get("/health", (ctx) => {
@@ -39,7 +39,7 @@ export function createApp({ verifier }) {
   });
 
   router.get("/events", auth, requireScope("event.read"), (ctx) => {
-    ctx.body = { events: [...events.values()] };
+    ctx.body = { events: events.list() };
   });
 
   router.post("/events", auth, requireScope("event.create"), (ctx) => {
@@ -49,14 +49,13 @@ export function createApp({ verifier }) {
       ctx.body = failure("invalid_request", "The request body must be a JSON object");
       return;
     }
-    const event = { ...body, id: randomUUID() };
-    events.set(event.id, event);
+    const event = events.create(/** @type {Record<string, unknown>} */ (body));
     ctx.status = 201;
     ctx.body = event;
   });
 
   router.delete("/events/:id", auth, requireScopes(["event.create", "event.delete"]), (ctx) => {
-    events.delete(String(ctx.params.id));
+    events.remove(String(ctx.params.id));
     ctx.status = 204;
   });
 

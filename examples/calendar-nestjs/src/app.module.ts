@@ -3,7 +3,7 @@ import { APP_FILTER } from "@nestjs/core";
 import { ScopegateModule, type VerifierOptions } from "@scopegate/nestjs";
 import { CalendarController } from "./calendar.controller.js";
 import { CalendarErrorFilter } from "./errors.js";
-import { EventStore } from "./events.js";
+import { eventStoreProvider } from "./events.js";
 
 @Module({})
 // biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories.
@@ -16,7 +16,7 @@ export class AppModule {
         ScopegateModule.forRoot({ ...verifierOptions, guard: "global", exceptionFilter: false }),
       ],
       controllers: [CalendarController],
-      providers: [EventStore, { provide: APP_FILTER, useClass: CalendarErrorFilter }],
+      providers: [eventStoreProvider, { provide: APP_FILTER, useClass: CalendarErrorFilter }],
     };
   }
 }

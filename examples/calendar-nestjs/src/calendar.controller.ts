@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post } from "@nestjs/common";
 import { Auth, Public, RequireAnyScope, RequireScopes, type VerifiedToken } from "@scopegate/nestjs";
 import { ApiError } from "./errors.js";
-import { type CalendarEvent, EventStore } from "./events.js";
+import { type CalendarEvent, EVENT_STORE, type EventStore } from "./events.js";
 
 /**
  * The calendar service's routes (../../shared/conformance.md). The guard is global
@@ -10,7 +10,7 @@ import { type CalendarEvent, EventStore } from "./events.js";
 @Controller()
 export class CalendarController {
   // Explicit @Inject: no reliance on emitted decorator metadata (esbuild does not emit it).
-  constructor(@Inject(EventStore) private readonly events: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
   @Get("health")
   @Public()

@@ -1,24 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { Injectable } from "@nestjs/common";
+import {
+  type CalendarEvent,
+  createEventStore,
+  type EventStore as Events,
+} from "@scopegate-examples/calendar-common";
 
-export type CalendarEvent = Record<string, unknown> & { id: string };
+export type { CalendarEvent };
+export type EventStore = Events;
 
-/** Events, in memory. */
-@Injectable()
-export class EventStore {
-  readonly #events = new Map<string, CalendarEvent>();
-
-  list(): CalendarEvent[] {
-    return [...this.#events.values()];
-  }
-
-  create(fields: Record<string, unknown>): CalendarEvent {
-    const event = { ...fields, id: randomUUID() };
-    this.#events.set(event.id, event);
-    return event;
-  }
-
-  remove(id: string): void {
-    this.#events.delete(id);
-  }
-}
+/** Injection token for the calendar's in-memory event store (shared with the other examples). */
+export const EVENT_STORE = Symbol("EventStore");
+export const eventStoreProvider = { provide: EVENT_STORE, useFactory: createEventStore };

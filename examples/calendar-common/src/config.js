@@ -1,7 +1,9 @@
 // @ts-check
 /**
- * Reads the service's configuration from the environment (see ../README.md). Throws a
- * `ConfigError` with a one-line message naming the variable when a setting is missing or invalid.
+ * The calendar service's settings, from the environment only (../../../shared/conformance.md).
+ * `readConfig` throws a `ConfigError` whose one-line message names the variable when a setting is
+ * missing or invalid; `verifierOptions` turns the settings into scopegate options, the same for
+ * every framework.
  */
 
 export class ConfigError extends Error {
@@ -13,17 +15,8 @@ export class ConfigError extends Error {
 }
 
 /**
- * @typedef {object} Config
- * @property {string} issuer expected `iss`, and the base for discovery
- * @property {string[]} audience expected `aud` values
- * @property {string | undefined} jwksUri where the keys are; discovered from `issuer` when absent
- * @property {string} host listen address
- * @property {number} port listen port (0 picks a free one)
- */
-
-/**
  * @param {Record<string, string | undefined>} env
- * @returns {Config}
+ * @returns {import("./index.js").Config}
  */
 export function readConfig(env) {
   const issuer = read(env, "ISSUER");
@@ -42,6 +35,35 @@ export function readConfig(env) {
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
   if (!(port >= 0 && port <= 65535)) throw new ConfigError("PORT must be an integer from 0 to 65535");
   return { issuer, audience, jwksUri, host, port };
+}
+
+/**
+ * The verifier options for these settings: the library's defaults for everything else.
+ * @param {import("./index.js").Config} config
+ */
+export function verifierOptions(config) {
+  return {
+    issuer: config.issuer,
+    audience: config.audience,
+    ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
+  };
+}
+
+/** The variable behind each verifier option, to name it in error messages. */
+const VARIABLES = /** @type {Record<string, string>} */ ({
+  issuer: "ISSUER",
+  audience: "AUDIENCE",
+  jwksUri: "JWKS_URI",
+});
+
+/**
+ * A verifier's configuration error speaks of options (`issuer`); the operator set variables (ISSUER).
+ * @param {string} message
+ */
+export function namingVariables(message) {
+  return message.replace(/`([A-Za-z]+)(\[[^\]]*\])?`/g, (whole, /** @type {string} */ option) =>
+    VARIABLES[option] === undefined ? whole : VARIABLES[option],
+  );
 }
 
 /**

@@ -1,0 +1,45 @@
+import type { Server as HttpServer } from "node:http";
+import type { Server as NetServer } from "node:net";
+
+/** The calendar service's settings (../../../shared/conformance.md, "Where and how it starts"). */
+export interface Config {
+  /** Expected `iss`, and the base for discovery (`ISSUER`). */
+  issuer: string;
+  /** Expected `aud` values (`AUDIENCE`, comma-separated). */
+  audience: string[];
+  /** Where the keys are (`JWKS_URI`); discovered from `issuer` when absent. */
+  jwksUri: string | undefined;
+  /** Listen address (`HOST`). Default: `127.0.0.1`. */
+  host: string;
+  /** Listen port (`PORT`); 0 picks a free one. Default: 3000. */
+  port: number;
+}
+
+export type CalendarEvent = Record<string, unknown> & { id: string };
+
+export interface EventStore {
+  list(): CalendarEvent[];
+  create(fields: Record<string, unknown>): CalendarEvent;
+  remove(id: string): void;
+}
+
+/** The verifier options every calendar example passes to its adapter. */
+export interface CalendarVerifierOptions {
+  issuer: string;
+  audience: string[];
+  jwksUri?: string;
+}
+
+export declare class ConfigError extends Error {}
+export declare function readConfig(env: Record<string, string | undefined>): Config;
+export declare function verifierOptions(config: Config): CalendarVerifierOptions;
+export declare function namingVariables(message: string): string;
+export declare function createEventStore(): EventStore;
+export declare function handleSignals(): (stop: () => Promise<void>) => void;
+export declare function exitWithConfigError(name: string, error: unknown): never;
+export declare function announceListening(
+  server: NetServer,
+  config: { host: string; port: number },
+  options?: { tls?: boolean },
+): void;
+export declare function closeServer(server: HttpServer): Promise<void>;
