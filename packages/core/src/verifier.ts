@@ -8,6 +8,7 @@ import {
 import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./http/errors.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
+import { type AuthReadiness, checkKeyReadiness } from "./keys/key-readiness.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import {
   type ResolvedVerifierOptions,
@@ -24,6 +25,7 @@ import {
   type TokenCache,
 } from "./token/token-cache.js";
 import { type DecodedToken, decodeToken } from "./token/token-format.js";
+import { createVerifierEvents } from "./verifier-events.js";
 
 export interface Verifier {
   /** Verifies a compact JWT. Resolves a {@link VerifiedToken}; rejects only with scopegate errors. */
@@ -36,6 +38,11 @@ export interface Verifier {
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
+  /**
+   * Every issuer's keys (fresh, stale or missing, age, last fetch error) and an overall `ok`, as JSON
+   * for a readiness probe. Missing keys are fetched first. Never rejects.
+   */
+  readiness(): Promise<AuthReadiness>;
   /** The validated options, with defaults applied. */
   readonly options: Readonly<ResolvedVerifierOptions>;
 }
@@ -62,6 +69,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
     issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
   });
+  const events = createVerifierEvents(resolved.onEvent, options.jwksCache ? undefined : jwksCache, discovery);
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
@@ -176,6 +184,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const expiresAtMs = ((claims.exp as number) + resolved.clockToleranceSec) * 1000;
       tokenCache.set(token, { verified, selector, key, expiresAtMs });
     }
+    events?.fresh.add(verified);
     return verified;
   }
 
@@ -268,9 +277,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw asBearerError(error, realm);
       }
     },
+    readiness: () => checkKeyReadiness({ issuers: resolved.issuers, jwksUriFor, jwksCache }),
     options: resolved,
   };
-  return verifier;
+  return events === undefined ? verifier : events.observe(verifier);
 }
 
 /** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */

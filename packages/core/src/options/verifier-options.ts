@@ -1,5 +1,6 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
@@ -81,6 +82,12 @@ export interface VerifierOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * Receives the events of this verifier (`token_verified`, `token_refused`), of its discovery and
+   * of its own JWKS cache (a cache given as `jwksCache` reports to `jwksCache.subscribe()` instead):
+   * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
+   */
+  onEvent?: ScopegateEventListener | readonly ScopegateEventListener[];
 }
 
 /** Options after validation and defaults. */
@@ -104,6 +111,8 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  /** The `onEvent` listeners (empty when none). */
+  onEvent: readonly ScopegateEventListener[];
 }
 
 const fail = (option: string, fix: string): never => {
@@ -263,5 +272,14 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
     tokenCache,
+    onEvent: checkListeners(options.onEvent),
   };
+}
+
+function checkListeners(value: unknown): readonly ScopegateEventListener[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
+  if (list.some((listener) => typeof listener !== "function"))
+    fail("onEvent", "expected a function (event) => void, or an array of them.");
+  return list as ScopegateEventListener[];
 }
