@@ -14,6 +14,7 @@ const PROBES = {
   "@scopegate/express": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/opentelemetry": "createTelemetry",
   "@scopegate/testing": "createTestAuthority",
 };
 
