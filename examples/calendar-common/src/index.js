@@ -1,4 +1,5 @@
 // @ts-check
+export { authHealth } from "./auth-health.js";
 export { ConfigError, namingVariables, readConfig, verifierOptions } from "./config.js";
 export { createEventStore } from "./events.js";
 export { announceListening, closeServer, exitWithConfigError, handleSignals } from "./lifecycle.js";

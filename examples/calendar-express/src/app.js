@@ -1,11 +1,11 @@
 // @ts-check
 
 import { bearerAuth, bearerErrorHandler, requireScope, requireScopes } from "@scopegate/express";
-import { createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, createEventStore } from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`, `GET|POST /events`,
  * `DELETE /events/:id`, `GET /reports`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/express").Verifier }} options
@@ -23,6 +23,11 @@ export function createApp({ verifier }) {
 
   app.get("/health", (_req, res) => {
     res.json({ ok: true });
+  });
+
+  app.get("/health/auth", async (_req, res) => {
+    const { status, body } = await authHealth(verifier);
+    res.status(status).json(body);
   });
 
   app.get("/me", auth, (req, res) => {

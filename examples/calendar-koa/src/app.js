@@ -3,11 +3,11 @@
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import { bearerAuth, isBearerError, requireScope, requireScopes, sendBearerError } from "@scopegate/koa";
-import { createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, createEventStore } from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`, `GET|POST /events`,
  * `DELETE /events/:id`, `GET /reports`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/koa").Verifier }} options
@@ -26,6 +26,12 @@ export function createApp({ verifier }) {
 
   router.get("/health", (ctx) => {
     ctx.body = { ok: true };
+  });
+
+  router.get("/health/auth", async (ctx) => {
+    const { status, body } = await authHealth(verifier);
+    ctx.status = status;
+    ctx.body = body;
   });
 
   router.get("/me", auth, (ctx) => {
