@@ -30,6 +30,7 @@ const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
 const pnpmCmd = pnpm ?? "pnpm";
 
 step("lint", bin("biome"), ["check", "."]);
+step("package metadata and README links", process.execPath, [join(root, "scripts", "package-metadata.mjs")]);
 const built = step("build", pnpmCmd, pnpmArgs(["-r", "--filter", "./packages/*", "run", "build"]));
 step(
   "typecheck",
