@@ -78,6 +78,8 @@ for (const version of ["22.23.3", "24.21.0"]) {
 if (built) {
   step("package lint and types", process.execPath, [join(root, "scripts", "package-lint.mjs")]);
   step("packed-tarball import test", process.execPath, [join(root, "scripts", "pack-test.mjs")]);
+  // What `pnpm release` would publish, each package's `prepack` (build, then require-build) included.
+  step("publish dry run", pnpmCmd, pnpmArgs(["-r", "publish", "--dry-run", "--no-git-checks"]));
 }
 
 for (const r of results) r.ok ? passed++ : failed++;
