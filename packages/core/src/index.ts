@@ -65,6 +65,8 @@ export {
   type JwksRecord,
   type JwksStore,
   type MemoryJwksStoreOptions,
+  type SharedFetchRequest,
+  type SharedJwksRecord,
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {

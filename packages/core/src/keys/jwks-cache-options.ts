@@ -120,9 +120,13 @@ export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwks
     store === null ||
     typeof store.get !== "function" ||
     typeof store.set !== "function" ||
-    typeof store.delete !== "function"
+    typeof store.delete !== "function" ||
+    !(store.sharedFetch === undefined || typeof store.sharedFetch === "function")
   ) {
-    invalidOption("store", "expected an object with get, set and delete methods.");
+    invalidOption(
+      "store",
+      "expected an object with get, set and delete methods (and sharedFetch, if any, a function).",
+    );
   }
   return {
     fetch: checkFunction("fetch", options.fetch) ?? globalFetch,

@@ -12,7 +12,7 @@ import {
   resolveJwksCacheOptions,
 } from "./jwks-cache-options.js";
 import { parseJwks } from "./jwks-parse.js";
-import type { JwksRecord } from "./jwks-store.js";
+import type { JwksRecord, SharedJwksRecord } from "./jwks-store.js";
 import { type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
@@ -120,16 +120,32 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   /** Fetches, checks and stores the JWKS; records the outcome. Never rejects. */
   async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<JwksCacheEvent> {
     try {
-      const { url, body } = await fetchJson(state.uri, {
-        fetch: config.fetch,
-        timeoutMs: config.timeoutMs,
-        maxResponseBytes: config.maxResponseBytes,
-        maxRedirects: config.maxRedirects,
-        accept: "application/jwk-set+json, application/json",
-      });
-      const parsed = parseJwks(body, url, config.maxKeys);
       const previous = store.get(state.uri);
-      store.set(state.uri, { keys: parsed.keys, fetchedAt: clock() });
+      let skipped = 0;
+      const fetchHere = async (): Promise<SharedJwksRecord> => {
+        const { url, body } = await fetchJson(state.uri, {
+          fetch: config.fetch,
+          timeoutMs: config.timeoutMs,
+          maxResponseBytes: config.maxResponseBytes,
+          maxRedirects: config.maxRedirects,
+          accept: "application/jwk-set+json, application/json",
+        });
+        const parsedHere = parseJwks(body, url, config.maxKeys);
+        skipped = parsedHere.skipped;
+        return { keys: parsedHere.keys, fetchedAt: clock() };
+      };
+      const fetched =
+        store.sharedFetch === undefined
+          ? await fetchHere()
+          : await store.sharedFetch(state.uri, {
+              after: Math.max(previous?.fetchedAt ?? -Infinity, clock() - config.cacheMaxAgeMs),
+              reason,
+              fetch: fetchHere,
+            });
+      // A key set from another instance is checked as a fetched one is; its time never lies ahead.
+      const parsed = { keys: parseJwks({ keys: fetched.keys }, state.uri, config.maxKeys).keys, skipped };
+      const fetchedAt = Number.isFinite(fetched.fetchedAt) ? Math.min(fetched.fetchedAt, clock()) : clock();
+      store.set(state.uri, { keys: parsed.keys, fetchedAt });
       state.limiter.recordSuccess();
       state.lastError = undefined;
       state.staleReported = false;
