@@ -127,6 +127,8 @@ export interface BearerErrorOptions {
   cause?: unknown;
   /** Protection space for the challenge. Default: `"api"`. */
   realm?: string;
+  /** RFC 9728 metadata URL for the challenge's `resource_metadata`. Default: none. */
+  resourceMetadata?: string | undefined;
 }
 
 const BRAND = Symbol.for("scopegate.BearerError");
@@ -152,6 +154,8 @@ export class BearerError extends Error {
   readonly expose = true;
   /** Protection space used in the challenge. */
   realm: string;
+  /** RFC 9728 metadata URL the challenge points to (`resource_metadata`), when the verifier has one. */
+  resourceMetadata: string | undefined;
 
   constructor(code: BearerErrorCode, options: BearerErrorOptions = {}) {
     const entry = ERROR_CODES[code];
@@ -163,6 +167,7 @@ export class BearerError extends Error {
     this.statusCode = entry.status;
     this.description = entry.description;
     this.realm = options.realm ?? DEFAULT_REALM;
+    this.resourceMetadata = options.resourceMetadata;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -173,6 +178,7 @@ export class BearerError extends Error {
         realm: this.realm,
         error: this.error,
         errorDescription: this.error ? this.description : undefined,
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -239,6 +245,7 @@ export class InsufficientScopeError extends BearerError {
         error: this.error,
         errorDescription: this.description,
         scope: this.requiredScopes.join(" "),
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -275,5 +282,19 @@ export function isBearerError(value: unknown): value is BearerError {
 /** Sets the realm on a scopegate error and returns it (used by verifiers configured with a realm). */
 export function withRealm<E extends BearerError>(error: E, realm: string): E {
   error.realm = realm;
+  return error;
+}
+
+/** What a verifier stamps on every error's challenge. */
+export interface ChallengeContext {
+  readonly realm: string;
+  /** The `resource_metadata` URL, or `null` for none. */
+  readonly resourceMetadataUrl: string | null;
+}
+
+/** Sets a verifier's realm and `resource_metadata` URL on a scopegate error and returns it. */
+export function withChallenge<E extends BearerError>(error: E, context: ChallengeContext): E {
+  error.realm = context.realm;
+  if (context.resourceMetadataUrl !== null) error.resourceMetadata = context.resourceMetadataUrl;
   return error;
 }
