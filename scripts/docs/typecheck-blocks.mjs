@@ -7,7 +7,7 @@
 // workspace packages (their built `dist`, through their `exports`), any other import to the first
 // workspace member that has it installed. A block that is a fragment on purpose (it continues the
 // page's previous block, or shows one call) gets what it needs from an invisible HTML comment just
-// above its fence (docs/CONTRIBUTING.md):
+// above its fence (README.md, "Documentation site"):
 //   <!-- ts-setup
 //   import { createVerifier } from "@scopegate/core";
 //   declare const app: import("express").Express;
