@@ -35,6 +35,7 @@ export {
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  IntrospectionUnavailableError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,
@@ -44,6 +45,25 @@ export {
   type JwksUnavailableOptions,
 } from "./http/errors.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
+export {
+  IntrospectionFailure,
+  type IntrospectionFailureCode,
+} from "./introspection/introspection-failure.js";
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuthMethod,
+  IntrospectionEvent,
+  IntrospectionOptions,
+  IntrospectionPrivateKey,
+  ResolvedIntrospectionOptions,
+} from "./introspection/introspection-options.js";
+export {
+  createMemoryIntrospectionStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+  type MemoryIntrospectionStoreOptions,
+} from "./introspection/introspection-store.js";
 export {
   createDiscovery,
   type Discovery,

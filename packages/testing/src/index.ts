@@ -2,6 +2,12 @@ export { DEFAULT_TEST_ALGORITHM, TEST_ALGORITHMS, type TestAlgorithm } from "./a
 export { createTestAuthority, DEFAULT_TEST_AUDIENCE, DEFAULT_TEST_ISSUER } from "./authority.js";
 export { type BadTokens, UNRELATED_SCOPE, WRONG_AUDIENCE, WRONG_ISSUER } from "./bad-tokens.js";
 export type { GarbageKind, SimulatedMode, SimulateOptions } from "./faults.js";
+export {
+  DEFAULT_INTROSPECTION_CLIENT_ID,
+  DEFAULT_INTROSPECTION_CLIENT_SECRET,
+  type IntrospectionClient,
+  type OpaqueTokenOptions,
+} from "./introspection.js";
 export type { ListenOptions } from "./jwks-server.js";
 export type { RotateKeysOptions, TestJwks } from "./key-ring.js";
 export type { TestPublicJwk } from "./keys.js";
@@ -13,5 +19,6 @@ export type {
   TestAuthority,
   TestAuthorityOptions,
   TestAuthorityServer,
+  TestIntrospectionOptions,
   TestVerifierOptions,
 } from "./types.js";
