@@ -5,7 +5,13 @@ import {
   extractBearerToken,
   type KnownToken,
 } from "./http/bearer.js";
-import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./http/errors.js";
+import {
+  type BearerError,
+  type ChallengeContext,
+  InvalidTokenError,
+  isBearerError,
+  withChallenge,
+} from "./http/errors.js";
 import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
 import { globalFetch } from "./keys/fetch-json.js";
@@ -34,7 +40,7 @@ export interface Verifier {
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
   /** Extracts the bearer token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
-  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
@@ -72,7 +78,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const realm = resolved.realm;
+  const challenge: ChallengeContext = resolved;
+  const scopeOptions = {
+    realm: resolved.realm,
+    resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
+  };
 
   const jwksUriFor = (issuer: string): Promise<string> => {
     const configured = resolved.jwksUris.get(issuer);
@@ -254,7 +264,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function settled(result: VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
     return result instanceof Promise ? result.catch(rejectAsBearerError) : Promise.resolve(result);
   }
-  const rejectAsBearerError = (error: unknown): Promise<never> => Promise.reject(asBearerError(error, realm));
+  const rejectAsBearerError = (error: unknown): Promise<never> =>
+    Promise.reject(asBearerError(error, challenge));
 
   const verifier: Verifier = {
     verify(token) {
@@ -275,18 +286,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         return extractBearerToken(request, extraction);
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     requireScopes(token, requirement) {
-      requireScopes(token, requirement, { realm });
+      requireScopes(token, requirement, scopeOptions);
     },
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
         await introspector?.warm();
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     options: resolved,
@@ -295,9 +306,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
 }
 
 /** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
-function asBearerError(error: unknown, realm: string): BearerError {
+function asBearerError(error: unknown, challenge: ChallengeContext): BearerError {
   const bearer = isBearerError(error) ? error : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-  return withRealm(bearer, realm);
+  return withChallenge(bearer, challenge);
 }
 
 function toVerifiedToken(
