@@ -8,8 +8,8 @@ import type { Verifier } from "./verifier.js";
 
 /** A verifier's event plumbing; only built when it has listeners. */
 export interface VerifierEvents {
-  /** Results just built by the verification steps (the rest came from the token cache). */
-  readonly fresh: WeakSet<VerifiedToken>;
+  /** Results the token cache is serving; each is taken out when reported. */
+  readonly fromCache: WeakSet<VerifiedToken>;
   /** The verifier, reporting its decisions. */
   observe(verifier: Verifier): Verifier;
 }
@@ -29,19 +29,20 @@ export function createVerifierEvents(
   if (emit === undefined) return undefined;
   ownJwksCache?.subscribe?.(emit);
   discovery.subscribe?.(emit);
-  const fresh = new WeakSet<VerifiedToken>();
-  return { fresh, observe: (verifier) => observeVerifier(verifier, emit, fresh) };
+  const fromCache = new WeakSet<VerifiedToken>();
+  return { fromCache, observe: (verifier) => observeVerifier(verifier, emit, fromCache) };
 }
 
 /**
  * A verifier that reports `token_verified` and `token_refused` to `emit`. Only verifiers with a
- * listener are wrapped: without one, nothing here runs. `fresh` holds the results the verification
- * steps have just built (any other result came from the token cache); each is taken out when reported.
+ * listener are wrapped: without one, nothing here runs. `fromCache` holds the results the token
+ * cache has just served (any other was verified afresh, or introspected); each is taken out when
+ * reported.
  */
 export function observeVerifier(
   verifier: Verifier,
   emit: ScopegateEventListener,
-  fresh: WeakSet<VerifiedToken>,
+  fromCache: WeakSet<VerifiedToken>,
 ): Verifier {
   const observe = (started: number, verifying: Promise<VerifiedToken>): Promise<VerifiedToken> =>
     verifying.then(
@@ -52,7 +53,7 @@ export function observeVerifier(
           clientId: token.clientId,
           scopes: token.scopes,
           binding: bindingOf(token),
-          cached: !fresh.delete(token),
+          cached: fromCache.delete(token),
           durationMs: performance.now() - started,
         });
         return token;

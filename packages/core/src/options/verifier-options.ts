@@ -3,6 +3,11 @@ import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
+import {
+  type IntrospectionOptions,
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from "../introspection/introspection-options.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
@@ -114,6 +119,13 @@ export interface VerifierBaseOptions {
    */
   tokenCache?: TokenCacheOptions | false;
   /**
+   * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
+   * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
+   * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
+   * and the same errors. See docs/introspection.md. Default: none (JWTs only).
+   */
+  introspection?: IntrospectionOptions;
+  /**
    * Receives the events of this verifier (`token_verified`, `token_refused`), of its discovery and
    * of its own JWKS cache (a cache given as `jwksCache` reports to `jwksCache.subscribe()` instead):
    * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
@@ -148,6 +160,8 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  /** `null` when tokens are not introspected. */
+  introspection: ResolvedIntrospectionOptions | null;
   /** The `onEvent` listeners (empty when none). */
   onEvent: readonly ScopegateEventListener[];
 }
@@ -325,6 +339,10 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
     tokenCache,
+    introspection:
+      options.introspection === undefined
+        ? null
+        : resolveIntrospectionOptions(options.introspection, issuers),
     onEvent: checkListeners(options.onEvent),
   };
 }
