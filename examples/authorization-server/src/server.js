@@ -78,28 +78,31 @@ function providerConfiguration(options, keys) {
     options.clients.filter((c) => c.accessTokenFormat === "opaque").map((c) => c.clientId),
   );
   const introspectors = new Set((options.introspectionClients ?? []).map((c) => c.clientId));
+  const basic = /** @type {const} */ ("client_secret_basic");
+  /** @type {import("oidc-provider").ClientMetadata[]} */
+  const clients = [
+    ...options.clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: basic,
+      scope: c.scope,
+    })),
+    // Resource servers: no grant, only introspection.
+    ...(options.introspectionClients ?? []).map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      grant_types: [],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: basic,
+      ...(c.signedResponses ? { introspection_signed_response_alg: /** @type {const} */ ("RS256") } : {}),
+    })),
+  ];
   return {
-    clients: [
-      ...options.clients.map((c) => ({
-        client_id: c.clientId,
-        client_secret: c.clientSecret,
-        grant_types: ["client_credentials"],
-        response_types: [],
-        redirect_uris: [],
-        token_endpoint_auth_method: "client_secret_basic",
-        scope: c.scope,
-      })),
-      // Resource servers: no grant, only introspection.
-      ...(options.introspectionClients ?? []).map((c) => ({
-        client_id: c.clientId,
-        client_secret: c.clientSecret,
-        grant_types: [],
-        response_types: [],
-        redirect_uris: [],
-        token_endpoint_auth_method: "client_secret_basic",
-        ...(c.signedResponses ? { introspection_signed_response_alg: "RS256" } : {}),
-      })),
-    ],
+    clients,
     // Client `scope` metadata may only name scopes the server supports; asking for one a client is
     // not registered for fails with invalid_scope.
     scopes: [...options.apiScopes],
