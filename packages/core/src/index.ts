@@ -18,12 +18,21 @@ export type {
   JsonValue,
   JwtClaims,
   JwtHeader,
+  NodeRequestLike,
   QueryLike,
   RequestLike,
+  TokenBinding,
   VerifiedToken,
 } from "./base/types.js";
+export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
-export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
+export {
+  type ChallengeParams,
+  type ChallengeScheme,
+  type ChallengeSchemes,
+  formatChallenge,
+  formatChallenges,
+} from "./http/challenge.js";
 export {
   BearerError,
   type BearerErrorBody,
@@ -32,9 +41,14 @@ export {
   type BearerErrorType,
   CredentialsRequiredError,
   DEFAULT_REALM,
+  DpopNonceError,
+  type DpopNonceErrorOptions,
+  DpopReplayUnavailableError,
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  type InvalidDpopProofCode,
+  InvalidDpopProofError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,
