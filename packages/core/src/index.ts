@@ -13,6 +13,7 @@ export {
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -21,10 +22,27 @@ export type {
   NodeRequestLike,
   QueryLike,
   RequestLike,
-  TokenBinding,
+  TokenConfirmation,
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export { createEventHub, type EventHub } from "./events/event-hub.js";
+export type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  JwksFetchFailedEvent,
+  JwksFetchSucceededEvent,
+  JwksRefreshFailedEvent,
+  ReplayDetectedEvent,
+  ScopegateEvent,
+  ScopegateEventListener,
+  ScopegateEventType,
+  StaleKeysServedEvent,
+  TokenBinding,
+  TokenRefusedEvent,
+  TokenVerifiedEvent,
+  UnknownKidEvent,
+} from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
 export {
   type ChallengeParams,
@@ -64,7 +82,6 @@ export {
   type DiscoveryEvent,
   type DiscoveryOptions,
 } from "./keys/discovery.js";
-export { RemoteFetchError, type RemoteFetchErrorCode } from "./keys/fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
@@ -72,6 +89,8 @@ export {
   type JwksCacheEvent,
   type JwksCacheOptions,
   type JwksFetchReason,
+  type JwksStatus,
+  type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
 export {
@@ -79,6 +98,8 @@ export {
   type JwksRecord,
   type JwksStore,
   type MemoryJwksStoreOptions,
+  type SharedFetchRequest,
+  type SharedJwksRecord,
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {
