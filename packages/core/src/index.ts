@@ -14,6 +14,13 @@ export {
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
+export {
+  canonicalResource,
+  isLoopbackHost,
+  isSameResource,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./base/resource.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -75,6 +82,14 @@ export {
   JwksUnavailableError,
   type JwksUnavailableOptions,
 } from "./http/errors.js";
+export {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataDocument,
+  type ResourceMetadataOptions,
+  type ResourceMetadataResponse,
+  type ResourceMetadataSource,
+} from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
 export {
   createDiscovery,
@@ -103,9 +118,11 @@ export {
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {
+  AudienceOptions,
   ClaimValidator,
   ResolvedVerifierOptions,
   TokenTypeMode,
+  VerifierBaseOptions,
   VerifierOptions,
 } from "./options/verifier-options.js";
 export {

@@ -8,7 +8,13 @@ import {
   type KnownToken,
 } from "./http/bearer.js";
 import type { ChallengeScheme } from "./http/challenge.js";
-import { type BearerError, InvalidTokenError, isBearerError, withChallenges } from "./http/errors.js";
+import {
+  type BearerError,
+  type ChallengeContext,
+  InvalidTokenError,
+  isBearerError,
+  withChallenge,
+} from "./http/errors.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
@@ -45,7 +51,7 @@ export interface Verifier {
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
   /** Extracts the access token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
-  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
@@ -88,7 +94,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const realm = resolved.realm;
+  const challenge: ChallengeContext = {
+    realm: resolved.realm,
+    resourceMetadataUrl: resolved.resourceMetadataUrl,
+    schemes: binding.challenges,
+  };
+  const scopeOptions = {
+    realm: resolved.realm,
+    resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
+  };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
@@ -200,7 +214,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const bearer = isBearerError(error)
       ? error
       : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-    return withChallenges(bearer, realm, binding.challenges, scheme && CHALLENGE_OF[scheme]);
+    return withChallenge(bearer, challenge, scheme && CHALLENGE_OF[scheme]);
   }
   const rejectAs = {
     bearer: (error: unknown): Promise<never> => Promise.reject(asBearerError(error, "bearer")),
@@ -249,7 +263,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     },
     requireScopes(token, requirement) {
       try {
-        requireScopes(token, requirement, { realm });
+        requireScopes(token, requirement, scopeOptions);
       } catch (error) {
         throw asBearerError(error, token.binding?.method === "dpop" ? "dpop" : "bearer");
       }
