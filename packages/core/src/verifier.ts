@@ -15,7 +15,9 @@ import {
   isBearerError,
   withChallenge,
 } from "./http/errors.js";
+import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
 import type { KeySelector } from "./keys/key-selection.js";
@@ -26,7 +28,7 @@ import {
 } from "./options/verifier-options.js";
 import { checkSignature } from "./signature/signature.js";
 import { checkIssuer, checkTokenType } from "./token/claims.js";
-import { checkCurrentClaims } from "./token/current-claims.js";
+import { checkCurrentClaims, runValidators } from "./token/current-claims.js";
 import { requireScopes, type ScopeRequirement } from "./token/scopes.js";
 import {
   type CachedVerification,
@@ -86,7 +88,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.discovery,
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
-    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
+    issuers: resolved.issuers.filter(
+      (iss) =>
+        !resolved.jwksUris.has(iss) ||
+        (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
+    ),
   });
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
   const binding: BindingStep = createBindingStep();
@@ -105,6 +111,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const introspector: Introspector | null =
+    resolved.introspection &&
+    createIntrospector(resolved.introspection, {
+      fetch: fetchImpl ?? globalFetch,
+      clock: resolved.clock,
+      algorithms: resolved.algorithms,
+      claims: resolved,
+      maxTokenBytes: resolved.maxTokenBytes,
+      discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      answerKey: async (selector) =>
+        jwksCache.getKey(await keys.jwksUriFor(resolved.introspection?.issuer as string), selector),
+      ...(resolved.validators.length > 0
+        ? { validate: (claims, header) => runValidators(claims, header, resolved.validators) }
+        : {}),
+    });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
   /**
@@ -114,6 +135,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * has to be waited for. Throws (or rejects with) whatever failed first, in the same order either way.
    */
   function verifyToken(token: string): MaybePromise<VerifiedToken> {
+    if (introspector?.handles(token)) return introspector.verify(token); // an opaque token: RFC 7662
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
       const reused = reuse(token, cached);
@@ -271,6 +293,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await keys.jwksUriFor(iss))));
+        await introspector?.warm();
       } catch (error) {
         throw asBearerError(error, undefined);
       }

@@ -194,6 +194,11 @@ export const ERROR_CODES = {
     error: "use_dpop_nonce",
     description: "The DPoP proof must carry the nonce this server provided",
   },
+  ERR_TOKEN_INACTIVE: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is not active",
+  },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
     error: "insufficient_scope",
@@ -208,6 +213,12 @@ export const ERROR_CODES = {
     status: 503,
     error: "temporarily_unavailable",
     description: "DPoP proofs cannot be checked for replay right now; try again later",
+  },
+  ERR_INTROSPECTION_UNAVAILABLE: {
+    status: 503,
+    error: "temporarily_unavailable",
+    description:
+      "The access token cannot be checked with the authorization server right now; try again later",
   },
 } as const satisfies Record<
   string,
@@ -414,7 +425,7 @@ abstract class UnavailableError extends BearerError {
   readonly retryAfterSec: number;
 
   constructor(
-    code: "ERR_JWKS_UNAVAILABLE" | "ERR_DPOP_REPLAY_UNAVAILABLE",
+    code: "ERR_JWKS_UNAVAILABLE" | "ERR_DPOP_REPLAY_UNAVAILABLE" | "ERR_INTROSPECTION_UNAVAILABLE",
     options: JwksUnavailableOptions,
     defaultRetryAfterSec: number,
   ) {
@@ -443,6 +454,17 @@ export class DpopReplayUnavailableError extends UnavailableError {
   constructor(options: JwksUnavailableOptions = {}) {
     super("ERR_DPOP_REPLAY_UNAVAILABLE", options, 5);
     this.name = "DpopReplayUnavailableError";
+  }
+}
+
+/**
+ * An opaque token could not be checked: the introspection endpoint cannot be reached, or gave no
+ * usable answer, and no cached answer holds: 503. The `cause` (an `IntrospectionFailure`) says why.
+ */
+export class IntrospectionUnavailableError extends UnavailableError {
+  constructor(options: JwksUnavailableOptions = {}) {
+    super("ERR_INTROSPECTION_UNAVAILABLE", options, 5);
+    this.name = "IntrospectionUnavailableError";
   }
 }
 
