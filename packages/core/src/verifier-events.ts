@@ -96,8 +96,7 @@ function refused(
   });
 }
 
-/** How the token was presented: read from its binding once proof of possession exists. */
+/** How the token was presented: its `cnf` binding, proved by the request, or none. */
 function bindingOf(token: VerifiedToken): TokenBinding {
-  const method = (token as { readonly binding?: { readonly method?: unknown } }).binding?.method;
-  return method === "dpop" || method === "mtls" ? method : "bearer";
+  return token.binding?.method ?? "bearer";
 }
