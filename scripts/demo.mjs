@@ -104,7 +104,8 @@ try {
     [...pnpm.args, "--dir", calendarDir, "start"],
     {
       cwd: root,
-      env: { ...baseEnv, ISSUER: authorizationServer.url, AUDIENCE },
+      // RESOURCE: the identifier its RFC 9728 metadata publishes, the one the tokens are for.
+      env: { ...baseEnv, ISSUER: authorizationServer.url, AUDIENCE, RESOURCE: AUDIENCE },
       onStart: (service) => services.push(service),
     },
   );
@@ -114,7 +115,7 @@ try {
     `  authorization server  ${authorizationServer.url}  oidc-provider; issuer = this URL; token endpoint by discovery`,
   );
   say(
-    `  calendar service      ${calendar.url}  given only ISSUER and AUDIENCE=${AUDIENCE}; keys found by discovery`,
+    `  calendar service      ${calendar.url}  given only ISSUER, AUDIENCE and RESOURCE=${AUDIENCE}; keys found by discovery`,
   );
 
   const result = await runScenario({
