@@ -88,6 +88,16 @@ export const ERROR_CODES = {
     error: "invalid_token",
     description: "The access token was issued to a client that is not accepted",
   },
+  ERR_TOKEN_CERTIFICATE_REQUIRED: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to a client certificate, and the request presented none",
+  },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to another client certificate",
+  },
   ERR_TOKEN_REJECTED: { status: 401, error: "invalid_token", description: "The access token was rejected" },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
