@@ -20,6 +20,15 @@ export interface Config {
   publicUrl: string | undefined;
   /** The resource identifier published in the RFC 9728 metadata (`RESOURCE`). Default: the public URL. */
   resource: string | undefined;
+  /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
+  introspection: IntrospectionConfig | undefined;
+}
+
+/** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
+export interface IntrospectionConfig {
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** State that several instances share through Redis (`REDIS_URL`). */
@@ -44,6 +53,7 @@ export interface CalendarVerifierOptions {
   jwks?: { store: JwksStore };
   resource: string;
   resourceMetadataUrl: string;
+  introspection?: IntrospectionConfig;
 }
 
 /** The calendar's five scopes, published as `scopes_supported`. */

@@ -60,6 +60,7 @@ export {
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  IntrospectionUnavailableError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,
@@ -77,6 +78,25 @@ export {
   type ResourceMetadataSource,
 } from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
+export {
+  IntrospectionFailure,
+  type IntrospectionFailureCode,
+} from "./introspection/introspection-failure.js";
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuthMethod,
+  IntrospectionEvent,
+  IntrospectionOptions,
+  IntrospectionPrivateKey,
+  ResolvedIntrospectionOptions,
+} from "./introspection/introspection-options.js";
+export {
+  createMemoryIntrospectionStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+  type MemoryIntrospectionStoreOptions,
+} from "./introspection/introspection-store.js";
 export {
   createDiscovery,
   type Discovery,

@@ -12,7 +12,9 @@ import {
   isBearerError,
   withChallenge,
 } from "./http/errors.js";
+import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import {
@@ -66,7 +68,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.discovery,
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
-    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
+    issuers: resolved.issuers.filter(
+      (iss) =>
+        !resolved.jwksUris.has(iss) ||
+        (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
+    ),
   });
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
@@ -84,6 +90,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const introspector: Introspector | null =
+    resolved.introspection &&
+    createIntrospector(resolved.introspection, {
+      fetch: fetchImpl ?? globalFetch,
+      clock: resolved.clock,
+      algorithms: resolved.algorithms,
+      claims: resolved,
+      maxTokenBytes: resolved.maxTokenBytes,
+      discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      answerKey: async (selector) =>
+        jwksCache.getKey(await jwksUriFor(resolved.introspection?.issuer as string), selector),
+      ...(resolved.validators.length > 0 ? { validate: runValidators } : {}),
+    });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
   async function runValidators(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> {
@@ -110,6 +129,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * waited for. Throws (or rejects with) whatever failed first, in the same order either way.
    */
   function verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
+    if (introspector?.handles(token)) return introspector.verify(token);
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
       const reused = reuse(token, cached);
@@ -275,6 +295,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
+        await introspector?.warm();
       } catch (error) {
         throw asBearerError(error, challenge);
       }

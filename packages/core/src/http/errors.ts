@@ -99,6 +99,11 @@ export const ERROR_CODES = {
     description: "The access token is bound to another client certificate",
   },
   ERR_TOKEN_REJECTED: { status: 401, error: "invalid_token", description: "The access token was rejected" },
+  ERR_TOKEN_INACTIVE: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is not active",
+  },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
     error: "insufficient_scope",
@@ -108,6 +113,12 @@ export const ERROR_CODES = {
     status: 503,
     error: "temporarily_unavailable",
     description: "The signing keys cannot be obtained right now; try again later",
+  },
+  ERR_INTROSPECTION_UNAVAILABLE: {
+    status: 503,
+    error: "temporarily_unavailable",
+    description:
+      "The access token cannot be checked with the authorization server right now; try again later",
   },
 } as const satisfies Record<
   string,
@@ -274,6 +285,24 @@ export class JwksUnavailableError extends BearerError {
     super("ERR_JWKS_UNAVAILABLE", options);
     this.name = "JwksUnavailableError";
     this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 30));
+  }
+
+  override get headers(): Record<string, string> {
+    return { "Retry-After": String(this.retryAfterSec), "Cache-Control": "no-store" };
+  }
+}
+
+/**
+ * An opaque token could not be checked: the introspection endpoint cannot be reached, or gave no
+ * usable answer, and no cached answer holds: 503. The `cause` (an `IntrospectionFailure`) says why.
+ */
+export class IntrospectionUnavailableError extends BearerError {
+  readonly retryAfterSec: number;
+
+  constructor(options: JwksUnavailableOptions = {}) {
+    super("ERR_INTROSPECTION_UNAVAILABLE", options);
+    this.name = "IntrospectionUnavailableError";
+    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 5));
   }
 
   override get headers(): Record<string, string> {

@@ -2,6 +2,11 @@ import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../bas
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { DEFAULT_REALM } from "../http/errors.js";
+import {
+  type IntrospectionOptions,
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from "../introspection/introspection-options.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
@@ -112,6 +117,13 @@ export interface VerifierBaseOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
+   * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
+   * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
+   * and the same errors. See docs/introspection.md. Default: none (JWTs only).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /** Options after validation and defaults. */
@@ -141,6 +153,8 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  /** `null` when tokens are not introspected. */
+  introspection: ResolvedIntrospectionOptions | null;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -316,5 +330,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
     tokenCache,
+    introspection:
+      options.introspection === undefined
+        ? null
+        : resolveIntrospectionOptions(options.introspection, issuers),
   };
 }
