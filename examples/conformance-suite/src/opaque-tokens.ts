@@ -18,8 +18,8 @@ export function describeOpaqueTokens(target: StartCommand, audience: string): vo
       res: Parameters<typeof expectBearerFailure>[0],
       code: Parameters<typeof expectBearerFailure>[1],
       options: Parameters<typeof expectBearerFailure>[2] = {},
-    ) =>
-      expectFailure(res, code, {
+    ): void =>
+      expectBearerFailure(res, code, {
         resourceMetadata: `${service.url}/.well-known/oauth-protected-resource`,
         ...options,
       });
