@@ -14,6 +14,7 @@ const PROBES = {
   "@scopegate/express": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/redis": "createRedisJwksStore",
   "@scopegate/testing": "createTestAuthority",
 };
 
@@ -25,6 +26,10 @@ const packDir = join(root, ".pack");
 rmSync(packDir, { recursive: true, force: true });
 mkdirSync(packDir);
 const packages = publishablePackages();
+const unprobed = packages.map(({ manifest }) => manifest.name).filter((name) => !(name in PROBES));
+if (unprobed.length > 0) {
+  throw new Error(`pack-test: add a PROBES entry (one real export) for ${unprobed.join(", ")}`);
+}
 const dependencies = {};
 const peers = {};
 for (const { path, manifest } of packages) {
