@@ -13,6 +13,7 @@ export {
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -22,6 +23,23 @@ export type {
   RequestLike,
   VerifiedToken,
 } from "./base/types.js";
+export { createEventHub, type EventHub } from "./events/event-hub.js";
+export type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  JwksFetchFailedEvent,
+  JwksFetchSucceededEvent,
+  JwksRefreshFailedEvent,
+  ReplayDetectedEvent,
+  ScopegateEvent,
+  ScopegateEventListener,
+  ScopegateEventType,
+  StaleKeysServedEvent,
+  TokenBinding,
+  TokenRefusedEvent,
+  TokenVerifiedEvent,
+  UnknownKidEvent,
+} from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
 export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
 export {
@@ -50,7 +68,6 @@ export {
   type DiscoveryEvent,
   type DiscoveryOptions,
 } from "./keys/discovery.js";
-export { RemoteFetchError, type RemoteFetchErrorCode } from "./keys/fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
@@ -58,6 +75,8 @@ export {
   type JwksCacheEvent,
   type JwksCacheOptions,
   type JwksFetchReason,
+  type JwksStatus,
+  type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
 export {
