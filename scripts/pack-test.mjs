@@ -16,6 +16,8 @@ import { publishablePackages, root } from "./packages.mjs";
 const PROBES = {
   "@scopegate/core": "createVerifier",
   "@scopegate/express": "bearerAuth",
+  "@scopegate/fastify": "scopegate",
+  "@scopegate/hono": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
   "@scopegate/redis": "createRedisJwksStore",
