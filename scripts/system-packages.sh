@@ -2,9 +2,11 @@
 # Installs the Debian packages that `pnpm check` needs when they are missing (CI runs as root;
 # elsewhere it asks sudo).
 # redis-server: the @scopegate/redis and calendar-fleet tests start real Redis servers.
+# chromium: the documentation site's browser test (playwright-core drives /usr/bin/chromium).
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} (Debian packages)"
   sudo_cmd=""
