@@ -14,6 +14,13 @@ export {
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
+export {
+  canonicalResource,
+  isLoopbackHost,
+  isSameResource,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./base/resource.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -53,6 +60,7 @@ export {
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  IntrospectionUnavailableError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,
@@ -61,7 +69,34 @@ export {
   JwksUnavailableError,
   type JwksUnavailableOptions,
 } from "./http/errors.js";
+export {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataDocument,
+  type ResourceMetadataOptions,
+  type ResourceMetadataResponse,
+  type ResourceMetadataSource,
+} from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
+export {
+  IntrospectionFailure,
+  type IntrospectionFailureCode,
+} from "./introspection/introspection-failure.js";
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuthMethod,
+  IntrospectionEvent,
+  IntrospectionOptions,
+  IntrospectionPrivateKey,
+  ResolvedIntrospectionOptions,
+} from "./introspection/introspection-options.js";
+export {
+  createMemoryIntrospectionStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+  type MemoryIntrospectionStoreOptions,
+} from "./introspection/introspection-store.js";
 export {
   createDiscovery,
   type Discovery,
@@ -89,9 +124,11 @@ export {
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {
+  AudienceOptions,
   ClaimValidator,
   ResolvedVerifierOptions,
   TokenTypeMode,
+  VerifierBaseOptions,
   VerifierOptions,
 } from "./options/verifier-options.js";
 export {

@@ -5,8 +5,16 @@ import {
   extractBearerToken,
   type KnownToken,
 } from "./http/bearer.js";
-import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./http/errors.js";
+import {
+  type BearerError,
+  type ChallengeContext,
+  InvalidTokenError,
+  isBearerError,
+  withChallenge,
+} from "./http/errors.js";
+import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import {
@@ -32,7 +40,7 @@ export interface Verifier {
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
   /** Extracts the bearer token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
-  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
@@ -60,13 +68,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.discovery,
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
-    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
+    issuers: resolved.issuers.filter(
+      (iss) =>
+        !resolved.jwksUris.has(iss) ||
+        (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
+    ),
   });
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const realm = resolved.realm;
+  const challenge: ChallengeContext = resolved;
+  const scopeOptions = {
+    realm: resolved.realm,
+    resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
+  };
 
   const jwksUriFor = (issuer: string): Promise<string> => {
     const configured = resolved.jwksUris.get(issuer);
@@ -74,6 +90,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const introspector: Introspector | null =
+    resolved.introspection &&
+    createIntrospector(resolved.introspection, {
+      fetch: fetchImpl ?? globalFetch,
+      clock: resolved.clock,
+      algorithms: resolved.algorithms,
+      claims: resolved,
+      maxTokenBytes: resolved.maxTokenBytes,
+      discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      answerKey: async (selector) =>
+        jwksCache.getKey(await jwksUriFor(resolved.introspection?.issuer as string), selector),
+      ...(resolved.validators.length > 0 ? { validate: runValidators } : {}),
+    });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
   async function runValidators(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> {
@@ -100,6 +129,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * waited for. Throws (or rejects with) whatever failed first, in the same order either way.
    */
   function verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
+    if (introspector?.handles(token)) return introspector.verify(token);
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
       const reused = reuse(token, cached);
@@ -234,7 +264,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function settled(result: VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
     return result instanceof Promise ? result.catch(rejectAsBearerError) : Promise.resolve(result);
   }
-  const rejectAsBearerError = (error: unknown): Promise<never> => Promise.reject(asBearerError(error, realm));
+  const rejectAsBearerError = (error: unknown): Promise<never> =>
+    Promise.reject(asBearerError(error, challenge));
 
   const verifier: Verifier = {
     verify(token) {
@@ -255,17 +286,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         return extractBearerToken(request, extraction);
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     requireScopes(token, requirement) {
-      requireScopes(token, requirement, { realm });
+      requireScopes(token, requirement, scopeOptions);
     },
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
+        await introspector?.warm();
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     options: resolved,
@@ -274,9 +306,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
 }
 
 /** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
-function asBearerError(error: unknown, realm: string): BearerError {
+function asBearerError(error: unknown, challenge: ChallengeContext): BearerError {
   const bearer = isBearerError(error) ? error : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-  return withRealm(bearer, realm);
+  return withChallenge(bearer, challenge);
 }
 
 function toVerifiedToken(

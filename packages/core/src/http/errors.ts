@@ -88,7 +88,22 @@ export const ERROR_CODES = {
     error: "invalid_token",
     description: "The access token was issued to a client that is not accepted",
   },
+  ERR_TOKEN_CERTIFICATE_REQUIRED: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to a client certificate, and the request presented none",
+  },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to another client certificate",
+  },
   ERR_TOKEN_REJECTED: { status: 401, error: "invalid_token", description: "The access token was rejected" },
+  ERR_TOKEN_INACTIVE: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is not active",
+  },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
     error: "insufficient_scope",
@@ -98,6 +113,12 @@ export const ERROR_CODES = {
     status: 503,
     error: "temporarily_unavailable",
     description: "The signing keys cannot be obtained right now; try again later",
+  },
+  ERR_INTROSPECTION_UNAVAILABLE: {
+    status: 503,
+    error: "temporarily_unavailable",
+    description:
+      "The access token cannot be checked with the authorization server right now; try again later",
   },
 } as const satisfies Record<
   string,
@@ -127,6 +148,8 @@ export interface BearerErrorOptions {
   cause?: unknown;
   /** Protection space for the challenge. Default: `"api"`. */
   realm?: string;
+  /** RFC 9728 metadata URL for the challenge's `resource_metadata`. Default: none. */
+  resourceMetadata?: string | undefined;
 }
 
 const BRAND = Symbol.for("scopegate.BearerError");
@@ -152,6 +175,8 @@ export class BearerError extends Error {
   readonly expose = true;
   /** Protection space used in the challenge. */
   realm: string;
+  /** RFC 9728 metadata URL the challenge points to (`resource_metadata`), when the verifier has one. */
+  resourceMetadata: string | undefined;
 
   constructor(code: BearerErrorCode, options: BearerErrorOptions = {}) {
     const entry = ERROR_CODES[code];
@@ -163,6 +188,7 @@ export class BearerError extends Error {
     this.statusCode = entry.status;
     this.description = entry.description;
     this.realm = options.realm ?? DEFAULT_REALM;
+    this.resourceMetadata = options.resourceMetadata;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -173,6 +199,7 @@ export class BearerError extends Error {
         realm: this.realm,
         error: this.error,
         errorDescription: this.error ? this.description : undefined,
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -239,6 +266,7 @@ export class InsufficientScopeError extends BearerError {
         error: this.error,
         errorDescription: this.description,
         scope: this.requiredScopes.join(" "),
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -265,6 +293,24 @@ export class JwksUnavailableError extends BearerError {
 }
 
 /**
+ * An opaque token could not be checked: the introspection endpoint cannot be reached, or gave no
+ * usable answer, and no cached answer holds: 503. The `cause` (an `IntrospectionFailure`) says why.
+ */
+export class IntrospectionUnavailableError extends BearerError {
+  readonly retryAfterSec: number;
+
+  constructor(options: JwksUnavailableOptions = {}) {
+    super("ERR_INTROSPECTION_UNAVAILABLE", options);
+    this.name = "IntrospectionUnavailableError";
+    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 5));
+  }
+
+  override get headers(): Record<string, string> {
+    return { "Retry-After": String(this.retryAfterSec), "Cache-Control": "no-store" };
+  }
+}
+
+/**
  * True for any scopegate error, even one thrown by another installed copy of `@scopegate/core`
  * (the check uses a global symbol, not `instanceof`).
  */
@@ -275,5 +321,19 @@ export function isBearerError(value: unknown): value is BearerError {
 /** Sets the realm on a scopegate error and returns it (used by verifiers configured with a realm). */
 export function withRealm<E extends BearerError>(error: E, realm: string): E {
   error.realm = realm;
+  return error;
+}
+
+/** What a verifier stamps on every error's challenge. */
+export interface ChallengeContext {
+  readonly realm: string;
+  /** The `resource_metadata` URL, or `null` for none. */
+  readonly resourceMetadataUrl: string | null;
+}
+
+/** Sets a verifier's realm and `resource_metadata` URL on a scopegate error and returns it. */
+export function withChallenge<E extends BearerError>(error: E, context: ChallengeContext): E {
+  error.realm = context.realm;
+  if (context.resourceMetadataUrl !== null) error.resourceMetadata = context.resourceMetadataUrl;
   return error;
 }
