@@ -127,17 +127,38 @@ function checkSegment(segment: string): string {
   return segment;
 }
 
+/** The bytes of a strict base64url segment ({@link checkSegment}'s rules); `ERR_TOKEN_MALFORMED` otherwise. */
+export function decodeBase64url(segment: string): Uint8Array {
+  return decodeBase64urlBytes(checkSegment(segment));
+}
+
 /**
  * Parses one segment into a JSON object. Rejects duplicate member names anywhere in it (the text
  * spells out more members than the parsed value holds: `JSON.parse` keeps the last duplicate, other
  * parsers the first, and a token must mean one thing to every reader), nesting deeper than
  * {@link MAX_JSON_DEPTH}, and member names of one escaped character ({@link ONE_ESCAPED_CHARACTER_NAME}).
  */
-function decodeSegment(segment: string): Record<string, unknown> {
+function parseSegment(segment: string): Record<string, unknown> {
   let text: string;
-  let value: unknown;
   try {
     text = decodeBase64urlText(segment);
+  } catch (cause) {
+    throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
+  }
+  return parseObject(text);
+}
+
+const utf8 = new TextDecoder();
+
+/** {@link parseSegment} for bytes already decoded (UTF-8 JSON text). */
+export function decodeSegment(bytes: Uint8Array): Record<string, unknown> {
+  return parseObject(utf8.decode(bytes));
+}
+
+/** The JSON object `text` holds, with the checks {@link parseSegment} describes. */
+function parseObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
     value = JSON.parse(text);
   } catch (cause) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
@@ -186,7 +207,7 @@ function headerProblem(header: Readonly<Record<string, unknown>>): InvalidTokenC
 }
 
 /**
- * {@link decodeSegment} for the header of `token` (`first` is its first dot), once per distinct
+ * {@link parseSegment} for the header of `token` (`first` is its first dot), once per distinct
  * segment: the result is frozen and kept (at most 64; emptied when full), and the last one used is
  * compared first, which costs less than a lookup (that hashes the segment). A segment that fails to
  * decode is not kept.
@@ -197,7 +218,7 @@ function decodeHeader(token: string, first: number): DecodedHeader {
   if (last !== undefined && last.segment === segment) return last;
   let decoded = decodedHeaders.get(segment);
   if (decoded === undefined) {
-    const header = Object.freeze(decodeSegment(checkSegment(segment)));
+    const header = Object.freeze(parseSegment(checkSegment(segment)));
     decoded = { segment, header, problem: headerProblem(header) };
     if (decodedHeaders.size >= DECODED_HEADERS_LIMIT) decodedHeaders.clear();
     decodedHeaders.set(segment, decoded);
@@ -236,7 +257,7 @@ export function decodeToken(
     throw new InvalidTokenError("ERR_TOKEN_ALGORITHM");
   if (problem !== undefined) throw new InvalidTokenError(problem);
 
-  const claims = decodeSegment(payload);
+  const claims = parseSegment(payload);
   return {
     header: header as JwtHeader & { alg: Algorithm },
     claims: claims as JwtClaims,
