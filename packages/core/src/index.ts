@@ -26,10 +26,13 @@ export type {
   JsonValue,
   JwtClaims,
   JwtHeader,
+  NodeRequestLike,
   QueryLike,
   RequestLike,
+  TokenConfirmation,
   VerifiedToken,
 } from "./base/types.js";
+export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,
@@ -48,7 +51,13 @@ export type {
   UnknownKidEvent,
 } from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
-export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
+export {
+  type ChallengeParams,
+  type ChallengeScheme,
+  type ChallengeSchemes,
+  formatChallenge,
+  formatChallenges,
+} from "./http/challenge.js";
 export {
   BearerError,
   type BearerErrorBody,
@@ -57,10 +66,15 @@ export {
   type BearerErrorType,
   CredentialsRequiredError,
   DEFAULT_REALM,
+  DpopNonceError,
+  type DpopNonceErrorOptions,
+  DpopReplayUnavailableError,
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
   IntrospectionUnavailableError,
+  type InvalidDpopProofCode,
+  InvalidDpopProofError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,

@@ -1,6 +1,7 @@
 import type { JwtClaims, JwtHeader, VerifiedToken } from "../base/types.js";
 import { InvalidTokenError } from "../http/errors.js";
 import { type ClaimCheckOptions, checkClaims, clientIdOf } from "../token/claims.js";
+import { readTokenBinding } from "../token/confirmation.js";
 import { readFrozenScopes } from "../token/scopes.js";
 import type { IntrospectionAnswer } from "./introspection-cache.js";
 
@@ -70,5 +71,7 @@ export function toIntrospectedToken(
     clientId: clientIdOf(claims, options.clientIdClaims),
     issuer: claims.iss as string,
     expiresAt: new Date((claims.exp as number) * 1000),
+    // RFC 9449 §6.2 and RFC 8705 §3.2: an introspection answer carries the token's `cnf`.
+    binding: readTokenBinding(claims),
   });
 }

@@ -1,6 +1,5 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
-import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
   type IntrospectionOptions,
@@ -11,18 +10,10 @@ import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
 import type { TokenTypeMode } from "../token/claims.js";
+import type { ClaimValidator } from "../token/current-claims.js";
 import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/token-cache.js";
 
-export type { TokenTypeMode };
-
-/**
- * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
- * reject the token (401 `invalid_token`, `ERR_TOKEN_REJECTED`). May be async.
- */
-export type ClaimValidator = (
-  claims: Readonly<JwtClaims>,
-  header: Readonly<JwtHeader>,
-) => boolean | undefined | void | Promise<boolean | undefined | void>;
+export type { ClaimValidator, TokenTypeMode };
 
 /**
  * The audience options: `audience` is required unless `resource` is given (then the resource is the
