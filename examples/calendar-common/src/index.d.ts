@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as NetServer } from "node:net";
-import type { AuthReadiness, JwksStore, Verifier } from "@scopegate/core";
+import type { JwksStore } from "@scopegate/core";
 
 /** The calendar service's settings (../../../shared/conformance.md, "Where and how it starts"). */
 export interface Config {
@@ -77,7 +77,4 @@ export declare function announceListening(
   options?: { tls?: boolean },
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
-/** `GET /health/auth`: the readiness report, with 200 when every issuer has usable keys, else 503. */
-export declare function authHealth(
-  verifier: Pick<Verifier, "readiness">,
-): Promise<{ status: 200 | 503; body: AuthReadiness }>;
+export { authHealth } from "./auth-health.js";
