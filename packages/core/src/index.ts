@@ -30,6 +30,13 @@ export type {
   RequestLike,
   VerifiedToken,
 } from "./base/types.js";
+export type {
+  ClientCertificateOptions,
+  ResolvedClientCertificateOptions,
+  ResolvedTrustedProxy,
+  TrustedProxyOptions,
+} from "./binding/certificate-options.js";
+export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,

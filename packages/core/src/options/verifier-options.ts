@@ -1,6 +1,11 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
+import {
+  type ClientCertificateOptions,
+  type ResolvedClientCertificateOptions,
+  resolveClientCertificateOptions,
+} from "../binding/certificate-options.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
@@ -112,6 +117,12 @@ export interface VerifierBaseOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * Where the client certificate of certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) comes
+   * from: the request's TLS socket, or a trusted TLS-terminating proxy's header (`trustedProxy`).
+   * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
+   */
+  clientCertificate?: ClientCertificateOptions;
 }
 
 /** Options after validation and defaults. */
@@ -141,6 +152,7 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  clientCertificate: ResolvedClientCertificateOptions;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -291,6 +303,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     resource,
     resourceAudience,
     resourceMetadataUrl: metadataUrl,
+    clientCertificate: resolveClientCertificateOptions(options.clientCertificate),
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
