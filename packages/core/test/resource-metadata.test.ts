@@ -48,7 +48,8 @@ describe("createResourceMetadata", () => {
 
   it("publishes tls_client_certificate_bound_access_tokens when told, or when a TLS-terminating proxy is trusted", () => {
     const member = (extra: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-      createResourceMetadata(verifierWith(extra), options).document.tls_client_certificate_bound_access_tokens;
+      createResourceMetadata(verifierWith(extra), options).document
+        .tls_client_certificate_bound_access_tokens;
     expect(member({})).toBeUndefined();
     expect(member({}, { tlsClientCertificateBoundAccessTokens: true })).toBe(true);
     const proxied = { clientCertificate: { trustedProxy: { kind: "envoy", peers: ["10.0.0.0/8"] } } };
