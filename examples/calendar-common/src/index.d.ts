@@ -16,8 +16,17 @@ export interface Config {
   port: number;
   /** Where state shared by several instances lives (`REDIS_URL`). Default: unset (in process). */
   redisUrl: string | undefined;
+  /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
+  introspection: IntrospectionConfig | undefined;
   /** HTTPS (`TLS_CERT`, `TLS_KEY`, and `TLS_CA` for client certificates); `null` for HTTP. */
   tls: TlsConfig | null;
+}
+
+/** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
+export interface IntrospectionConfig {
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** The TLS settings, as PEM text read from the files the variables name. */
@@ -48,6 +57,7 @@ export interface CalendarVerifierOptions {
   audience: string[];
   jwksUri?: string;
   jwks?: { store: JwksStore };
+  introspection?: IntrospectionConfig;
 }
 
 export declare class ConfigError extends Error {}

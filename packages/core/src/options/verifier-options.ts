@@ -1,28 +1,24 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
-import type { JwtClaims, JwtHeader } from "../base/types.js";
 import {
   type ClientCertificateOptions,
   type ResolvedClientCertificateOptions,
   resolveClientCertificateOptions,
 } from "../binding/certificate-options.js";
 import { DEFAULT_REALM } from "../http/errors.js";
+import {
+  type IntrospectionOptions,
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from "../introspection/introspection-options.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
 import type { TokenTypeMode } from "../token/claims.js";
+import type { ClaimValidator } from "../token/current-claims.js";
 import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/token-cache.js";
 
-export type { TokenTypeMode };
-
-/**
- * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
- * reject the token (401 `invalid_token`, `ERR_TOKEN_REJECTED`). May be async.
- */
-export type ClaimValidator = (
-  claims: Readonly<JwtClaims>,
-  header: Readonly<JwtHeader>,
-) => boolean | undefined | void | Promise<boolean | undefined | void>;
+export type { ClaimValidator, TokenTypeMode };
 
 /**
  * The audience options: `audience` is required unless `resource` is given (then the resource is the
@@ -123,6 +119,13 @@ export interface VerifierBaseOptions {
    * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
    */
   clientCertificate?: ClientCertificateOptions;
+  /**
+   * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
+   * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
+   * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
+   * and the same errors. See docs/introspection.md. Default: none (JWTs only).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /** Options after validation and defaults. */
@@ -153,6 +156,8 @@ export interface ResolvedVerifierOptions {
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
   clientCertificate: ResolvedClientCertificateOptions;
+  /** `null` when tokens are not introspected. */
+  introspection: ResolvedIntrospectionOptions | null;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -329,5 +334,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
     tokenCache,
+    introspection:
+      options.introspection === undefined
+        ? null
+        : resolveIntrospectionOptions(options.introspection, issuers),
   };
 }
