@@ -30,6 +30,9 @@ const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ?
 const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
 const pnpmCmd = pnpm ?? "pnpm";
 
+// Debian packages the tests use (redis-server), installed when missing: the README's check command
+// works on a fresh machine, and .ci/run stays exactly that command.
+step("system packages", "bash", [join(root, "scripts", "system-packages.sh")]);
 step("lint", bin("biome"), ["check", "."]);
 step("package metadata and README links", process.execPath, [join(root, "scripts", "package-metadata.mjs")]);
 step("docs links", process.execPath, [join(root, "scripts", "docs", "check-links.mjs")]);
