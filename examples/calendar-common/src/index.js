@@ -1,5 +1,13 @@
 // @ts-check
-export { ConfigError, httpsOptions, namingVariables, readConfig, verifierOptions } from "./config.js";
+export {
+  CALENDAR_SCOPES,
+  ConfigError,
+  httpsOptions,
+  namingVariables,
+  RESOURCE_METADATA_PATH,
+  readConfig,
+  verifierOptions,
+} from "./config.js";
 export { createEventStore } from "./events.js";
 export {
   announceListening,
@@ -8,4 +16,5 @@ export {
   exitWithConfigError,
   handleSignals,
 } from "./lifecycle.js";
+export { resolvePublicUrl } from "./public-url.js";
 export { connectSharedState } from "./shared-state.js";

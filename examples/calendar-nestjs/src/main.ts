@@ -11,6 +11,7 @@ import {
   handleSignals,
   httpsOptions,
   readConfig,
+  resolvePublicUrl,
   type SharedState,
   verifierOptions,
 } from "@scopegate-examples/calendar-common";
@@ -23,7 +24,7 @@ let config: Config;
 let shared: SharedState | null = null;
 let app: NestExpressApplication;
 try {
-  config = readConfig(process.env);
+  config = await resolvePublicUrl(readConfig(process.env));
   shared = await connectSharedState(config);
   app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(verifierOptions(config, shared)),
