@@ -3,7 +3,7 @@
 //   checks: N passed, N failed
 // N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, package
 // metadata, docs links, build, typecheck, the docs' TypeScript blocks, three suites again on Node
-// 22, 24 and 26, package lint, packed-tarball import test, publish dry run, the documentation site's
+// 22, 24 and 26, the core on Bun, Deno and workerd, package lint, packed-tarball import test, publish dry run, the documentation site's
 // build and its test in headless Chromium) as one check.
 // Exits non-zero if anything failed. Used by `pnpm check` and therefore by .ci/run.
 import { spawnSync } from "node:child_process";
@@ -80,6 +80,25 @@ for (const version of ["22.23.3", "24.21.0", "26.10.0"]) {
     "run",
     ...["core", "testing", "hostile"].flatMap((project) => ["--project", project]),
   ]);
+}
+
+// The core also runs on Bun, Deno and Cloudflare's workerd (binaries from the npm registry's `bun`,
+// `deno` and `workerd` packages): core's hostile and differential cases replayed through the built
+// core, with Node's outcomes as the expectation, and (Bun, Deno) the calendar-hono app answering a
+// smoke run; the calendar on workerd is examples/hono-worker's own test above. One check each.
+if (built) {
+  for (const [runtime, name] of [
+    ["bun", "Bun"],
+    ["deno", "Deno"],
+    ["workerd", "workerd"],
+  ]) {
+    step(`core and the Hono calendar on ${name}`, bin("vitest"), [
+      "run",
+      "--root",
+      "tests/runtimes",
+      runtime,
+    ]);
+  }
 }
 
 if (built) {

@@ -1,7 +1,7 @@
 import { CompactSign, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { type Algorithm, SUPPORTED_ALGORITHMS } from "../src/base/algorithms.js";
-import { decodeWithAtob } from "../src/base/base64url.js";
+import { decodeTextWithAtob, decodeWithAtob } from "../src/base/base64url.js";
 import type { SigningKey } from "../src/keys/jwks-cache.js";
 import type { PublicJwk } from "../src/keys/key-selection.js";
 import { loadNodeCrypto, type NodeCrypto, passesKnownAnswer } from "../src/signature/node-signature.js";
@@ -86,5 +86,13 @@ describe("base64url without Buffer", () => {
         expect(Buffer.from(decodeWithAtob(segment))).toEqual(Buffer.from(segment, "base64url"));
       }
     }
+  });
+
+  it("keeps a leading byte-order mark in the text, as Buffer does (a header with one is malformed JSON)", () => {
+    const segment = Buffer.from('\uFEFF{"alg":"RS256"}').toString("base64url");
+    expect(decodeTextWithAtob(segment)).toBe(Buffer.from(segment, "base64url").toString("utf8"));
+    expect(decodeTextWithAtob(segment).charCodeAt(0)).toBe(0xfeff);
+    const invalid = Buffer.from([0x7b, 0xff, 0xc3, 0x28, 0x7d]).toString("base64url");
+    expect(decodeTextWithAtob(invalid)).toBe(Buffer.from(invalid, "base64url").toString("utf8"));
   });
 });

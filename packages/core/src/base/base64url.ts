@@ -12,7 +12,8 @@ interface BufferConstructorLike {
 
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
 const hasBuffer = typeof NodeBuffer?.from === "function";
-const utf8 = new TextDecoder();
+// `ignoreBOM: true` keeps a leading byte-order mark in the text, as `Buffer` does (JSON.parse then refuses it).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** The decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */
 export function decodeWithAtob(segment: string): Uint8Array {
@@ -27,9 +28,12 @@ export function decodeBase64urlBytes(segment: string): Uint8Array {
   return hasBuffer ? NodeBuffer!.from(segment, "base64url") : decodeWithAtob(segment);
 }
 
+/** The text decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */
+export function decodeTextWithAtob(segment: string): string {
+  return utf8.decode(decodeWithAtob(segment));
+}
+
 /** The UTF-8 text of a checked base64url segment (malformed sequences become U+FFFD, as in `Buffer`). */
 export function decodeBase64urlText(segment: string): string {
-  return hasBuffer
-    ? NodeBuffer!.from(segment, "base64url").toString("utf8")
-    : utf8.decode(decodeWithAtob(segment));
+  return hasBuffer ? NodeBuffer!.from(segment, "base64url").toString("utf8") : decodeTextWithAtob(segment);
 }

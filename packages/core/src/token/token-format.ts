@@ -148,7 +148,8 @@ function parseSegment(segment: string): Record<string, unknown> {
   return parseObject(text);
 }
 
-const utf8 = new TextDecoder();
+// `ignoreBOM: true` keeps a leading byte-order mark in the text, as `Buffer` does (JSON.parse then refuses it).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** {@link parseSegment} for bytes already decoded (UTF-8 JSON text). */
 export function decodeSegment(bytes: Uint8Array): Record<string, unknown> {
