@@ -21,6 +21,7 @@ const PROBES = {
   "@scopegate/koa": "bearerAuth",
   "@scopegate/mcp": "mcpBearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/opentelemetry": "createTelemetry",
   "@scopegate/redis": "createRedisJwksStore",
   "@scopegate/testing": "createTestAuthority",
 };
