@@ -5,6 +5,7 @@ import {
   type ResolvedClientCertificateOptions,
   resolveClientCertificateOptions,
 } from "../binding/certificate-options.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
   type IntrospectionOptions,
@@ -126,6 +127,12 @@ export interface VerifierBaseOptions {
    * and the same errors. See docs/introspection.md. Default: none (JWTs only).
    */
   introspection?: IntrospectionOptions;
+  /**
+   * Receives the events of this verifier (`token_verified`, `token_refused`), of its discovery and
+   * of its own JWKS cache (a cache given as `jwksCache` reports to `jwksCache.subscribe()` instead):
+   * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
+   */
+  onEvent?: ScopegateEventListener | readonly ScopegateEventListener[];
 }
 
 /** Options after validation and defaults. */
@@ -158,6 +165,8 @@ export interface ResolvedVerifierOptions {
   clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
+  /** The `onEvent` listeners (empty when none). */
+  onEvent: readonly ScopegateEventListener[];
 }
 
 const fail = (option: string, fix: string): never => {
@@ -338,5 +347,14 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       options.introspection === undefined
         ? null
         : resolveIntrospectionOptions(options.introspection, issuers),
+    onEvent: checkListeners(options.onEvent),
   };
+}
+
+function checkListeners(value: unknown): readonly ScopegateEventListener[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
+  if (list.some((listener) => typeof listener !== "function"))
+    fail("onEvent", "expected a function (event) => void, or an array of them.");
+  return list as ScopegateEventListener[];
 }
