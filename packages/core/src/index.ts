@@ -1,5 +1,6 @@
 export {
   type AdapterRequireScopesOptions,
+  AUTH_OPTION_KEYS,
   type AuthOptions,
   authenticateOptional,
   type BearerAuthOptions,
@@ -10,9 +11,11 @@ export {
   resolveAuthOptions,
   resolveScopeOptions,
   resolveSingleScopeOptions,
+  SCOPE_OPTION_KEYS,
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -46,6 +49,7 @@ export {
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
 export {
   createDiscovery,
+  DISCOVERY_OPTION_KEYS,
   type Discovery,
   type DiscoveryEvent,
   type DiscoveryOptions,
@@ -60,6 +64,7 @@ export {
   type JwksFetchReason,
   type SigningKey,
 } from "./keys/jwks-cache.js";
+export { JWKS_CACHE_OPTION_KEYS } from "./keys/jwks-cache-options.js";
 export {
   createMemoryJwksStore,
   type JwksRecord,
@@ -67,11 +72,14 @@ export {
   type MemoryJwksStoreOptions,
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
-export type {
-  ClaimValidator,
-  ResolvedVerifierOptions,
-  TokenTypeMode,
-  VerifierOptions,
+export {
+  type ClaimValidator,
+  type ResolvedVerifierOptions,
+  refuseUnknownVerifierKeys,
+  type TokenTypeMode,
+  VERIFIER_OPTION_KEYS,
+  type VerifierDiscoveryOptions,
+  type VerifierOptions,
 } from "./options/verifier-options.js";
 export {
   type Auth0PresetOptions,

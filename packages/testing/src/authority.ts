@@ -2,11 +2,12 @@ import { checkAlgorithm, DEFAULT_TEST_ALGORITHM, type TestAlgorithm } from "./al
 import { createBadTokens } from "./bad-tokens.js";
 import { type Answer, FaultState, type Outcome } from "./faults.js";
 import { type RunningServer, startJwksServer } from "./jwks-server.js";
-import { KeyRing } from "./key-ring.js";
+import { KeyRing, type RotateKeysOptions } from "./key-ring.js";
 import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
 import { createMemoryFetch, Sleeper } from "./memory-fetch.js";
 import { discoveryDocument, discoveryUrls, type Endpoint, JWKS_PATH } from "./metadata.js";
 import { type MintContext, mint } from "./mint.js";
+import { refuseUnknownKeys } from "./option-keys.js";
 import { warnIfProduction } from "./production-guard.js";
 import type {
   TestAuthority,
@@ -70,6 +71,15 @@ const originAndPath = (href: string): string | undefined => {
   }
 };
 
+const AUTHORITY_OPTION_KEYS = [
+  "audience",
+  "issuer",
+  "algorithm",
+  "clock",
+  "jwksCacheControl",
+] as const satisfies readonly (keyof TestAuthorityOptions)[];
+const ROTATE_OPTION_KEYS = ["keepOld", "algorithm"] as const satisfies readonly (keyof RotateKeysOptions)[];
+
 /**
  * Creates a local authorization server for tests: signing keys, token minting, and discovery + JWKS
  * served from memory (`authority.fetch`) or over HTTP (`authority.listen()`). Never use it in
@@ -78,6 +88,7 @@ const originAndPath = (href: string): string | undefined => {
 export async function createTestAuthority(options: TestAuthorityOptions = {}): Promise<TestAuthority> {
   warnIfProduction();
   if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  refuseUnknownKeys(options, AUTHORITY_OPTION_KEYS, "createTestAuthority()");
   const audience = checkAudience(options.audience ?? DEFAULT_TEST_AUDIENCE);
   const explicitIssuer = options.issuer !== undefined;
   if (explicitIssuer && (typeof options.issuer !== "string" || options.issuer.length === 0))
@@ -245,6 +256,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     },
     mint: (mintOptions) => mint(context, mintOptions),
     rotateKeys(rotateOptions = {}) {
+      refuseUnknownKeys(rotateOptions, ROTATE_OPTION_KEYS, "rotateKeys()");
       const alg = checkAlgorithm("algorithm", rotateOptions.algorithm ?? keys.current.alg);
       const next = generateTestKeySync(alg);
       keys.rotate(next, rotateOptions.keepOld ?? true);

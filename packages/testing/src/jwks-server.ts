@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { FaultState, Outcome } from "./faults.js";
 import { type Endpoint, routeForPath } from "./metadata.js";
+import { refuseUnknownKeys } from "./option-keys.js";
 
 export interface ListenOptions {
   /** Interface to bind. Default: `"127.0.0.1"`. */
@@ -36,8 +37,11 @@ function formatUrl(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
+const LISTEN_OPTION_KEYS = ["host", "port"] as const satisfies readonly (keyof ListenOptions)[];
+
 /** Starts the server on `host:port` (default 127.0.0.1, a free port). */
 export async function startJwksServer(host: ServerHost, options: ListenOptions = {}): Promise<RunningServer> {
+  refuseUnknownKeys(options, LISTEN_OPTION_KEYS, "listen()");
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
