@@ -34,18 +34,24 @@ export function readConfig(env) {
   const portText = read(env, "PORT") ?? "3000";
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
   if (!(port >= 0 && port <= 65535)) throw new ConfigError("PORT must be an integer from 0 to 65535");
-  return { issuer, audience, jwksUri, host, port };
+  const redisUrl = read(env, "REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError("REDIS_URL must be a redis:// or rediss:// URL");
+  }
+  return { issuer, audience, jwksUri, host, port, redisUrl };
 }
 
 /**
  * The verifier options for these settings: the library's defaults for everything else.
  * @param {import("./index.js").Config} config
+ * @param {import("./index.js").SharedState | null} [shared] state shared with other instances (REDIS_URL)
  */
-export function verifierOptions(config) {
+export function verifierOptions(config, shared = null) {
   return {
     issuer: config.issuer,
     audience: config.audience,
     ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
+    ...(shared ? { jwks: { store: shared.jwksStore } } : {}),
   };
 }
 

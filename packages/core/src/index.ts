@@ -16,6 +16,7 @@ export {
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
 export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -25,6 +26,23 @@ export type {
   RequestLike,
   VerifiedToken,
 } from "./base/types.js";
+export { createEventHub, type EventHub } from "./events/event-hub.js";
+export type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  JwksFetchFailedEvent,
+  JwksFetchSucceededEvent,
+  JwksRefreshFailedEvent,
+  ReplayDetectedEvent,
+  ScopegateEvent,
+  ScopegateEventListener,
+  ScopegateEventType,
+  StaleKeysServedEvent,
+  TokenBinding,
+  TokenRefusedEvent,
+  TokenVerifiedEvent,
+  UnknownKidEvent,
+} from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
 export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
 export {
@@ -54,7 +72,6 @@ export {
   type DiscoveryEvent,
   type DiscoveryOptions,
 } from "./keys/discovery.js";
-export { RemoteFetchError, type RemoteFetchErrorCode } from "./keys/fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
@@ -62,6 +79,8 @@ export {
   type JwksCacheEvent,
   type JwksCacheOptions,
   type JwksFetchReason,
+  type JwksStatus,
+  type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
 export { JWKS_CACHE_OPTION_KEYS } from "./keys/jwks-cache-options.js";
@@ -70,6 +89,8 @@ export {
   type JwksRecord,
   type JwksStore,
   type MemoryJwksStoreOptions,
+  type SharedFetchRequest,
+  type SharedJwksRecord,
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export {

@@ -1,21 +1,22 @@
 import { LRUCache } from "lru-cache";
-import { checkCount, checkFunction, checkMs, emitSafely, invalidOption } from "../base/option-checks.js";
+import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
+import { createEventHub } from "../events/event-hub.js";
+import type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  ScopegateEventListener,
+} from "../events/scopegate-event.js";
 import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
 import { isAcceptableFetchUrl } from "./fetch-url.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
-/** What discovery reports through `onEvent`. */
-export type DiscoveryEvent =
-  | { type: "discovery_succeeded"; issuer: string; metadataUrl: string; jwksUri: string }
-  | {
-      type: "discovery_failed";
-      issuer: string;
-      error: RemoteFetchError;
-      /** True when a previously discovered `jwks_uri` keeps being used. */
-      servingCachedMetadata: boolean;
-    };
+/**
+ * What discovery's `onEvent` option receives.
+ * @deprecated Use `ScopegateEvent` (the verifier's `onEvent`, or `discovery.subscribe()`).
+ */
+export type DiscoveryEvent = DiscoverySucceededEvent | DiscoveryFailedEvent;
 
 export interface DiscoveryOptions {
   /** Performs the HTTP requests: plug a proxy agent or a test double here. Default: the global `fetch`. */
@@ -40,7 +41,10 @@ export interface DiscoveryOptions {
    * without a request. Default: `null` (the caller has already checked the issuer).
    */
   issuers?: readonly string[] | null;
-  /** Receives discovery successes and failures. What it throws or rejects is ignored. Default: none. */
+  /**
+   * Receives discovery successes and failures. What it throws or rejects is ignored. Default: none.
+   * @deprecated Use `discovery.subscribe(listener)` or the verifier's `onEvent` (same events).
+   */
   onEvent?: (event: DiscoveryEvent) => void;
 }
 
@@ -63,6 +67,8 @@ export interface Discovery {
    * `InvalidTokenError` (`ERR_TOKEN_ISSUER`) for an issuer outside the `issuers` option.
    */
   jwksUri(issuer: string): Promise<string>;
+  /** Adds a listener for discovery's events; returns the function that removes it. Optional. */
+  subscribe?(listener: ScopegateEventListener): () => void;
 }
 
 interface IssuerState {
@@ -101,14 +107,14 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     allowed = new Set(options.issuers);
   }
   const states = new LRUCache<string, IssuerState>({ max: Math.max(MAX_ISSUERS, allowed?.size ?? 0) });
-  const emit = (event: DiscoveryEvent) => emitSafely(onEvent, event);
+  const hub = createEventHub(onEvent as ScopegateEventListener | undefined);
 
   function load(issuer: string, state: IssuerState): Promise<void> {
     if (state.inFlight !== undefined) return state.inFlight;
     if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
     const run = discover(issuer, state).then((event) => {
       if (state.inFlight === run) state.inFlight = undefined;
-      emit(event);
+      hub.emit?.(event);
     });
     state.inFlight = run;
     return run;
@@ -116,6 +122,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
 
   /** Tries each metadata location in turn; records the outcome. Never rejects. */
   async function discover(issuer: string, state: IssuerState): Promise<DiscoveryEvent> {
+    const started = performance.now();
     let firstError: RemoteFetchError | undefined;
     for (const metadataUrl of metadataUrls(issuer)) {
       try {
@@ -131,7 +138,13 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         state.fetchedAt = clock();
         state.lastError = undefined;
         state.limiter.recordSuccess();
-        return { type: "discovery_succeeded", issuer, metadataUrl, jwksUri };
+        return {
+          type: "discovery_succeeded",
+          issuer,
+          metadataUrl,
+          jwksUri,
+          durationMs: performance.now() - started,
+        };
       } catch (cause) {
         const error =
           cause instanceof RemoteFetchError
@@ -145,7 +158,13 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     const error = firstError ?? new RemoteFetchError("ERR_METADATA_INVALID", issuer);
     state.lastError = error;
     state.limiter.recordFailure(clock());
-    return { type: "discovery_failed", issuer, error, servingCachedMetadata: state.jwksUri !== undefined };
+    return {
+      type: "discovery_failed",
+      issuer,
+      error,
+      servingCachedMetadata: state.jwksUri !== undefined,
+      durationMs: performance.now() - started,
+    };
   }
 
   async function jwksUri(issuer: string): Promise<string> {
@@ -175,6 +194,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
   }
 
   return {
+    subscribe: (listener) => hub.subscribe(listener),
     async jwksUri(issuer) {
       try {
         return await jwksUri(issuer);
