@@ -30,6 +30,7 @@ const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
 const pnpmCmd = pnpm ?? "pnpm";
 
 step("lint", bin("biome"), ["check", "."]);
+step("package metadata and README links", process.execPath, [join(root, "scripts", "package-metadata.mjs")]);
 const built = step("build", pnpmCmd, pnpmArgs(["-r", "--filter", "./packages/*", "run", "build"]));
 step(
   "typecheck",
@@ -77,6 +78,8 @@ for (const version of ["22.23.3", "24.21.0"]) {
 if (built) {
   step("package lint and types", process.execPath, [join(root, "scripts", "package-lint.mjs")]);
   step("packed-tarball import test", process.execPath, [join(root, "scripts", "pack-test.mjs")]);
+  // What `pnpm release` would publish, each package's `prepack` (build, then require-build) included.
+  step("publish dry run", pnpmCmd, pnpmArgs(["-r", "publish", "--dry-run", "--no-git-checks"]));
 }
 
 for (const r of results) r.ok ? passed++ : failed++;

@@ -17,6 +17,13 @@ export {
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
 export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
+export {
+  canonicalResource,
+  isLoopbackHost,
+  isSameResource,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./base/resource.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -64,6 +71,14 @@ export {
   JwksUnavailableError,
   type JwksUnavailableOptions,
 } from "./http/errors.js";
+export {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataDocument,
+  type ResourceMetadataOptions,
+  type ResourceMetadataResponse,
+  type ResourceMetadataSource,
+} from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
 export {
   createDiscovery,
@@ -94,11 +109,13 @@ export {
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export {
+  type AudienceOptions,
   type ClaimValidator,
   type ResolvedVerifierOptions,
   refuseUnknownVerifierKeys,
   type TokenTypeMode,
   VERIFIER_OPTION_KEYS,
+  type VerifierBaseOptions,
   type VerifierDiscoveryOptions,
   type VerifierOptions,
 } from "./options/verifier-options.js";

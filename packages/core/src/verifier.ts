@@ -5,7 +5,13 @@ import {
   extractBearerToken,
   type KnownToken,
 } from "./http/bearer.js";
-import { type BearerError, InvalidTokenError, isBearerError, withRealm } from "./http/errors.js";
+import {
+  type BearerError,
+  type ChallengeContext,
+  InvalidTokenError,
+  isBearerError,
+  withChallenge,
+} from "./http/errors.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import type { KeySelector } from "./keys/key-selection.js";
@@ -32,7 +38,7 @@ export interface Verifier {
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
   /** Extracts the bearer token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
-  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
@@ -66,7 +72,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const realm = resolved.realm;
+  const challenge: ChallengeContext = resolved;
+  const scopeOptions = {
+    realm: resolved.realm,
+    resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
+  };
 
   const jwksUriFor = (issuer: string): Promise<string> => {
     const configured = resolved.jwksUris.get(issuer);
@@ -234,7 +244,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function settled(result: VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
     return result instanceof Promise ? result.catch(rejectAsBearerError) : Promise.resolve(result);
   }
-  const rejectAsBearerError = (error: unknown): Promise<never> => Promise.reject(asBearerError(error, realm));
+  const rejectAsBearerError = (error: unknown): Promise<never> =>
+    Promise.reject(asBearerError(error, challenge));
 
   const verifier: Verifier = {
     verify(token) {
@@ -255,17 +266,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         return extractBearerToken(request, extraction);
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     requireScopes(token, requirement) {
-      requireScopes(token, requirement, { realm });
+      requireScopes(token, requirement, scopeOptions);
     },
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
       } catch (error) {
-        throw asBearerError(error, realm);
+        throw asBearerError(error, challenge);
       }
     },
     options: resolved,
@@ -274,9 +285,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
 }
 
 /** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
-function asBearerError(error: unknown, realm: string): BearerError {
+function asBearerError(error: unknown, challenge: ChallengeContext): BearerError {
   const bearer = isBearerError(error) ? error : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-  return withRealm(bearer, realm);
+  return withChallenge(bearer, challenge);
 }
 
 function toVerifiedToken(

@@ -88,6 +88,16 @@ export const ERROR_CODES = {
     error: "invalid_token",
     description: "The access token was issued to a client that is not accepted",
   },
+  ERR_TOKEN_CERTIFICATE_REQUIRED: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to a client certificate, and the request presented none",
+  },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to another client certificate",
+  },
   ERR_TOKEN_REJECTED: { status: 401, error: "invalid_token", description: "The access token was rejected" },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
@@ -127,6 +137,8 @@ export interface BearerErrorOptions {
   cause?: unknown;
   /** Protection space for the challenge. Default: `"api"`. */
   realm?: string;
+  /** RFC 9728 metadata URL for the challenge's `resource_metadata`. Default: none. */
+  resourceMetadata?: string | undefined;
 }
 
 const BRAND = Symbol.for("scopegate.BearerError");
@@ -152,6 +164,8 @@ export class BearerError extends Error {
   readonly expose = true;
   /** Protection space used in the challenge. */
   realm: string;
+  /** RFC 9728 metadata URL the challenge points to (`resource_metadata`), when the verifier has one. */
+  resourceMetadata: string | undefined;
 
   constructor(code: BearerErrorCode, options: BearerErrorOptions = {}) {
     const entry = ERROR_CODES[code];
@@ -163,6 +177,7 @@ export class BearerError extends Error {
     this.statusCode = entry.status;
     this.description = entry.description;
     this.realm = options.realm ?? DEFAULT_REALM;
+    this.resourceMetadata = options.resourceMetadata;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -173,6 +188,7 @@ export class BearerError extends Error {
         realm: this.realm,
         error: this.error,
         errorDescription: this.error ? this.description : undefined,
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -239,6 +255,7 @@ export class InsufficientScopeError extends BearerError {
         error: this.error,
         errorDescription: this.description,
         scope: this.requiredScopes.join(" "),
+        resourceMetadata: this.resourceMetadata,
       }),
     };
   }
@@ -275,5 +292,19 @@ export function isBearerError(value: unknown): value is BearerError {
 /** Sets the realm on a scopegate error and returns it (used by verifiers configured with a realm). */
 export function withRealm<E extends BearerError>(error: E, realm: string): E {
   error.realm = realm;
+  return error;
+}
+
+/** What a verifier stamps on every error's challenge. */
+export interface ChallengeContext {
+  readonly realm: string;
+  /** The `resource_metadata` URL, or `null` for none. */
+  readonly resourceMetadataUrl: string | null;
+}
+
+/** Sets a verifier's realm and `resource_metadata` URL on a scopegate error and returns it. */
+export function withChallenge<E extends BearerError>(error: E, context: ChallengeContext): E {
+  error.realm = context.realm;
+  if (context.resourceMetadataUrl !== null) error.resourceMetadata = context.resourceMetadataUrl;
   return error;
 }

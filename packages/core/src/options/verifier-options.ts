@@ -1,5 +1,6 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
+import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import { DISCOVERY_OPTION_KEYS, type DiscoveryOptions } from "../keys/discovery.js";
@@ -24,14 +25,44 @@ export type ClaimValidator = (
   header: Readonly<JwtHeader>,
 ) => boolean | undefined | void | Promise<boolean | undefined | void>;
 
-export interface VerifierOptions {
+/**
+ * The audience options: `audience` is required unless `resource` is given (then the resource is the
+ * accepted audience). A type error without either, as at run time.
+ */
+export type AudienceOptions =
+  | {
+      /**
+       * Accepted `aud` value(s); a token passes when any of its audiences is listed. Required unless
+       * `resource` is given: pass `null` explicitly to skip the audience check (only when another check
+       * binds tokens to this API). Default (with `resource` only): the resource identifier.
+       */
+      audience: string | readonly string[] | null;
+      /**
+       * This API's resource identifier (RFC 8707, RFC 9728): an absolute `https:` URI (`http:` only on
+       * loopback) without fragment or query. It is kept in canonical form (scheme and host lower-cased,
+       * default port and one trailing slash dropped, path otherwise as given), published as `resource`
+       * in the protected resource metadata, and, when `audience` is not given, it is the only accepted
+       * audience (a token's `aud` matches it in any spelling with the same canonical form).
+       * Default: none.
+       */
+      resource?: string | URL;
+    }
+  | { audience?: string | readonly string[] | null; resource: string | URL };
+
+/** What `createVerifier()` takes: {@link VerifierBaseOptions} and {@link AudienceOptions}. */
+export type VerifierOptions = VerifierBaseOptions & AudienceOptions;
+
+/** Every verifier option but `audience` and `resource` (see {@link AudienceOptions}). */
+export interface VerifierBaseOptions {
   /** Accepted `iss` value(s), compared exactly. Required. */
   issuer: string | readonly string[];
   /**
-   * Accepted `aud` value(s); a token passes when any of its audiences is listed. Required: pass `null`
-   * explicitly to skip the audience check (only when another check binds tokens to this API).
+   * The URL of this API's RFC 9728 metadata, added as `resource_metadata="…"` to every
+   * `WWW-Authenticate` challenge; `null` for none. Must be `https:` (`http:` only on loopback).
+   * Default: with `resource`, its well-known URL (`https://api.example.com/mcp` →
+   * `https://api.example.com/.well-known/oauth-protected-resource/mcp`); without, none.
    */
-  audience: string | readonly string[] | null;
+  resourceMetadataUrl?: string | URL | null;
   /**
    * Where the signing keys are: one URL (single issuer) or a map from issuer to URL. Issuers without a
    * URL are discovered from their RFC 8414 / OpenID Connect metadata. Must be `https:`, except on loopback.
@@ -96,6 +127,8 @@ export type VerifierDiscoveryOptions = Omit<DiscoveryOptions, "issuers" | "fetch
 export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "issuer",
   "audience",
+  "resource",
+  "resourceMetadataUrl",
   "jwksUri",
   "algorithms",
   "clockToleranceSec",
@@ -149,6 +182,12 @@ export function refuseUnknownVerifierKeys(
 export interface ResolvedVerifierOptions {
   issuers: readonly string[];
   audiences: readonly string[] | null;
+  /** The canonical resource identifier, or `null`. */
+  resource: string | null;
+  /** The canonical resource when it is an accepted audience (then matched in any spelling), or `null`. */
+  resourceAudience: string | null;
+  /** The `resource_metadata` URL of every challenge, or `null`. */
+  resourceMetadataUrl: string | null;
   jwksUris: ReadonlyMap<string, string>;
   algorithms: readonly Algorithm[];
   clockToleranceSec: number;
@@ -204,8 +243,7 @@ export function checkFetchUrl(option: string, value: unknown): string {
   } catch {
     return fail(option, `${JSON.stringify(String(value))} is not an absolute URL.`);
   }
-  if (!isAcceptableFetchUrl(url))
-    fail(option, "keys must be fetched over https: (http: is allowed only on loopback).");
+  if (!isAcceptableFetchUrl(url)) fail(option, "it must use https: (http: is allowed only on loopback).");
   if (url.username || url.password || url.hash)
     fail(option, "the URL must not carry credentials or a fragment.");
   return url.href;
@@ -219,14 +257,28 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     fail("issuer", "it is required: pass the authorization server's issuer identifier.");
   const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
 
-  if (options.audience === undefined) {
+  const resource = options.resource === undefined ? null : canonicalResource(options.resource);
+  if (options.audience === undefined && resource === null) {
     fail(
       "audience",
-      "it is required: pass this API's identifier, or `null` to explicitly skip the audience check.",
+      "it is required: pass this API's identifier (or its `resource`), or `null` to explicitly skip the audience check.",
     );
   }
   const audiences =
-    options.audience === null ? null : nonEmptyStrings("audience", options.audience, "the audience(s)");
+    options.audience === undefined
+      ? [resource as string]
+      : options.audience === null
+        ? null
+        : nonEmptyStrings("audience", options.audience, "the audience(s)");
+  const resourceAudience = resource !== null && audiences?.includes(resource) ? resource : null;
+  const metadataUrl =
+    options.resourceMetadataUrl === null
+      ? null
+      : options.resourceMetadataUrl !== undefined
+        ? checkFetchUrl("resourceMetadataUrl", options.resourceMetadataUrl)
+        : resource === null
+          ? null
+          : resourceMetadataUrl(resource);
 
   const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : [...options.algorithms];
   if (algorithms.length === 0) fail("algorithms", 'list at least one algorithm, e.g. ["RS256"].');
@@ -301,6 +353,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   return {
     issuers,
     audiences,
+    resource,
+    resourceAudience,
+    resourceMetadataUrl: metadataUrl,
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
