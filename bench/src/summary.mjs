@@ -2,6 +2,8 @@
 // bench/results/summary.json, committed, rewritten by every full `pnpm bench`.
 import { LIBRARIES } from "./libraries.mjs";
 
+const round2 = (value) => (value === undefined || value === null ? null : Math.round(value * 100) / 100);
+
 /**
  * `{ host, micro, http }` from a run's raw results: per workload, each verifier's ratio to the
  * floor per algorithm (null where the library cannot verify that algorithm); per HTTP scenario,
@@ -16,12 +18,14 @@ export function summarize(raw, algorithms) {
         id,
         label,
         ratios: Object.fromEntries(
-          algorithms.map((alg) => [alg, raw.micro[id][alg]?.[`${workload}Ratio`] ?? null]),
+          algorithms.map((alg) => [alg, round2(raw.micro[id][alg]?.[`${workload}Ratio`])]),
         ),
       }));
     summary.micro = {
       algorithms,
-      floorOpsPerSec: Object.fromEntries(algorithms.map((alg) => [alg, raw.micro.floor[alg].distinct])),
+      floorOpsPerSec: Object.fromEntries(
+        algorithms.map((alg) => [alg, Math.round(raw.micro.floor[alg].distinct)]),
+      ),
       distinct: ratios("distinct"),
       repeated: ratios("repeated"),
     };

@@ -16,6 +16,15 @@ export interface Config {
   port: number;
   /** Where state shared by several instances lives (`REDIS_URL`). Default: unset (in process). */
   redisUrl: string | undefined;
+  /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
+  introspection: IntrospectionConfig | undefined;
+}
+
+/** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
+export interface IntrospectionConfig {
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** State that several instances share through Redis (`REDIS_URL`). */
@@ -38,6 +47,7 @@ export interface CalendarVerifierOptions {
   audience: string[];
   jwksUri?: string;
   jwks?: { store: JwksStore };
+  introspection?: IntrospectionConfig;
 }
 
 export declare class ConfigError extends Error {}

@@ -29,10 +29,13 @@ export type {
   JsonValue,
   JwtClaims,
   JwtHeader,
+  NodeRequestLike,
   QueryLike,
   RequestLike,
+  TokenConfirmation,
   VerifiedToken,
 } from "./base/types.js";
+export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,
@@ -51,7 +54,13 @@ export type {
   UnknownKidEvent,
 } from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
-export { type ChallengeParams, formatChallenge } from "./http/challenge.js";
+export {
+  type ChallengeParams,
+  type ChallengeScheme,
+  type ChallengeSchemes,
+  formatChallenge,
+  formatChallenges,
+} from "./http/challenge.js";
 export {
   BearerError,
   type BearerErrorBody,
@@ -60,9 +69,15 @@ export {
   type BearerErrorType,
   CredentialsRequiredError,
   DEFAULT_REALM,
+  DpopNonceError,
+  type DpopNonceErrorOptions,
+  DpopReplayUnavailableError,
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  IntrospectionUnavailableError,
+  type InvalidDpopProofCode,
+  InvalidDpopProofError,
   type InvalidRequestCode,
   InvalidRequestError,
   type InvalidTokenCode,
@@ -80,6 +95,25 @@ export {
   type ResourceMetadataSource,
 } from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
+export {
+  IntrospectionFailure,
+  type IntrospectionFailureCode,
+} from "./introspection/introspection-failure.js";
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuthMethod,
+  IntrospectionEvent,
+  IntrospectionOptions,
+  IntrospectionPrivateKey,
+  ResolvedIntrospectionOptions,
+} from "./introspection/introspection-options.js";
+export {
+  createMemoryIntrospectionStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+  type MemoryIntrospectionStoreOptions,
+} from "./introspection/introspection-store.js";
 export {
   createDiscovery,
   DISCOVERY_OPTION_KEYS,

@@ -1,10 +1,13 @@
-import type { HeadersLike, JwtClaims, JwtHeader, RequestLike, VerifiedToken } from "./base/types.js";
+import type { MaybePromise } from "./base/maybe.js";
+import type { HeadersLike, RequestLike, VerifiedToken } from "./base/types.js";
+import { type BindingStep, createBindingStep } from "./binding/binding-step.js";
 import {
   type BearerExtractionOptions,
-  extractBearerCredentials,
-  extractBearerToken,
+  type CredentialScheme,
+  extractCredentials,
   type KnownToken,
 } from "./http/bearer.js";
+import type { ChallengeScheme } from "./http/challenge.js";
 import {
   type BearerError,
   type ChallengeContext,
@@ -12,17 +15,21 @@ import {
   isBearerError,
   withChallenge,
 } from "./http/errors.js";
+import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
+import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import {
   type ResolvedVerifierOptions,
   resolveVerifierOptions,
   type VerifierOptions,
 } from "./options/verifier-options.js";
-import { checkDecodedSignature, verifySignatureWithJose } from "./signature/signature.js";
-import { checkClaims, checkTokenType, clientIdOf, isAllowedIssuer } from "./token/claims.js";
-import { readFrozenScopes, requireScopes, type ScopeRequirement } from "./token/scopes.js";
+import { checkSignature } from "./signature/signature.js";
+import { checkIssuer, checkTokenType } from "./token/claims.js";
+import { checkCurrentClaims, runValidators } from "./token/current-claims.js";
+import { requireScopes, type ScopeRequirement } from "./token/scopes.js";
 import {
   type CachedVerification,
   createTokenCache,
@@ -30,13 +37,21 @@ import {
   type TokenCache,
 } from "./token/token-cache.js";
 import { type DecodedToken, decodeToken } from "./token/token-format.js";
+import { toVerifiedToken } from "./token/verified-token.js";
 
 export interface Verifier {
-  /** Verifies a compact JWT. Resolves a {@link VerifiedToken}; rejects only with scopegate errors. */
+  /**
+   * Verifies a compact JWT, as if it came as `Authorization: Bearer` with nothing else: a token bound
+   * to a DPoP key or a certificate fails (its proof is in the request: use `authenticate`). Resolves a
+   * {@link VerifiedToken}; rejects only with scopegate errors.
+   */
   verify(token: string): Promise<VerifiedToken>;
-  /** Extracts the bearer token from a request (or its headers) and verifies it. */
+  /**
+   * Extracts the access token from a request (or its headers), verifies it and checks its binding
+   * against the request (DPoP proof, client certificate).
+   */
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
-  /** Extracts the bearer token without verifying it. Throws scopegate errors. */
+  /** Extracts the access token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
   /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
@@ -46,9 +61,16 @@ export interface Verifier {
   readonly options: Readonly<ResolvedVerifierOptions>;
 }
 
+/** The challenge that carries a failure of a request made with `scheme`. */
+const CHALLENGE_OF: Readonly<Record<CredentialScheme, ChallengeScheme>> = { bearer: "Bearer", dpop: "DPoP" };
+
 /**
  * Creates a verifier for bearer JWTs. Options are validated now: a missing `issuer` or `audience`,
  * `none` or an HS* algorithm, or a non-https key URL throws a `TypeError` that says how to fix it.
+ *
+ * The verification path is a list of named steps, each in its concept's folder:
+ * decode → type → issuer → key → signature → claims → result (kept by the token cache), then, on
+ * every request, cached or not, binding (the token's `cnf` against what the request proves).
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   const resolved = resolveVerifierOptions(options);
@@ -66,154 +88,123 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.discovery,
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
-    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
+    issuers: resolved.issuers.filter(
+      (iss) =>
+        !resolved.jwksUris.has(iss) ||
+        (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
+    ),
   });
+  const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
+  const binding: BindingStep = createBindingStep();
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const challenge: ChallengeContext = resolved;
+  const challenge: ChallengeContext = {
+    realm: resolved.realm,
+    resourceMetadataUrl: resolved.resourceMetadataUrl,
+    schemes: binding.challenges,
+  };
   const scopeOptions = {
     realm: resolved.realm,
     resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
   };
 
-  const jwksUriFor = (issuer: string): Promise<string> => {
-    const configured = resolved.jwksUris.get(issuer);
-    return configured !== undefined ? Promise.resolve(configured) : discovery.jwksUri(issuer);
-  };
-
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const introspector: Introspector | null =
+    resolved.introspection &&
+    createIntrospector(resolved.introspection, {
+      fetch: fetchImpl ?? globalFetch,
+      clock: resolved.clock,
+      algorithms: resolved.algorithms,
+      claims: resolved,
+      maxTokenBytes: resolved.maxTokenBytes,
+      discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      answerKey: async (selector) =>
+        jwksCache.getKey(await keys.jwksUriFor(resolved.introspection?.issuer as string), selector),
+      ...(resolved.validators.length > 0
+        ? { validate: (claims, header) => runValidators(claims, header, resolved.validators) }
+        : {}),
+    });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
-  async function runValidators(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> {
-    for (const validator of resolved.validators) {
-      let accepted: unknown;
-      try {
-        accepted = await validator(claims, header);
-      } catch (cause) {
-        throw isBearerError(cause) ? cause : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause });
-      }
-      if (accepted === false) throw new InvalidTokenError("ERR_TOKEN_REJECTED");
-    }
-  }
-
-  /** Checks that depend on the clock or on the caller's validators: run on every use, cached or not. */
-  function checkCurrent(claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>): Promise<void> | undefined {
-    checkClaims(claims, resolved, resolved.clock() / 1000);
-    return resolved.validators.length === 0 ? undefined : runValidators(claims, header);
-  }
-
   /**
-   * Verifies `token`. Synchronous while everything it needs is at hand (a cached token or a cached
-   * key, the `node:crypto` signature path, no validators); a promise only where something has to be
-   * waited for. Throws (or rejects with) whatever failed first, in the same order either way.
+   * The token's own checks: served by the token cache when it holds the token (the key and the
+   * claims are checked again), the steps otherwise. Synchronous while everything is at hand (a cached
+   * token or key, the `node:crypto` signature path, no validators); a promise only where something
+   * has to be waited for. Throws (or rejects with) whatever failed first, in the same order either way.
    */
-  function verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
+  function verifyToken(token: string): MaybePromise<VerifiedToken> {
+    if (introspector?.handles(token)) return introspector.verify(token); // an opaque token: RFC 7662
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
       const reused = reuse(token, cached);
-      if (reused instanceof Promise) {
-        return reused.then((verified) => verified ?? verifyFresh(token));
-      }
+      if (reused instanceof Promise) return reused.then((verified) => verified ?? verifyFresh(token));
       if (reused !== undefined) return reused;
     }
     return verifyFresh(token);
   }
 
-  function verifyFresh(token: string): VerifiedToken | Promise<VerifiedToken> {
-    const decoded = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes);
-    const { header, claims } = decoded;
-    checkTokenType(header, resolved.tokenType);
-    // Nothing is fetched for an issuer that is not configured.
-    if (!isAllowedIssuer(claims.iss, resolved.issuers)) throw new InvalidTokenError("ERR_TOKEN_ISSUER");
-    const selector = { alg: header.alg, kid: header.kid };
-    const jwksUri = resolved.jwksUris.get(claims.iss);
-    const key = jwksUri === undefined ? undefined : jwksCache.peekKey?.(jwksUri, selector);
-    if (key !== undefined) return verifyWithKey(token, decoded, selector, key);
-    return (async () => {
-      const uri = jwksUri ?? (await discovery.jwksUri(claims.iss as string));
-      const fetched = await jwksCache.getKey(uri, selector);
-      return verifyWithKey(token, decoded, selector, fetched);
-    })();
+  function verifyFresh(token: string): MaybePromise<VerifiedToken> {
+    const decoded = decodeToken(token, resolved.algorithms, resolved.maxTokenBytes); // decode
+    checkTokenType(decoded.header, resolved.tokenType); // type
+    const issuer = checkIssuer(decoded.claims, resolved.issuers); // issuer: nothing is fetched for another
+    const selector: KeySelector = { alg: decoded.header.alg, kid: decoded.header.kid };
+    const key = keys.keyFor(issuer, selector); // key
+    if (key instanceof Promise) return key.then((found) => withKey(token, decoded, selector, found));
+    return withKey(token, decoded, selector, key);
   }
 
-  function verifyWithKey(
+  function withKey(
     token: string,
     decoded: DecodedToken,
     selector: KeySelector,
     key: SigningKey,
-  ): VerifiedToken | Promise<VerifiedToken> {
-    const verdict = checkDecodedSignature(token, decoded, key);
-    if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
-    const { header, claims } = decoded;
-    if (verdict === undefined) {
-      return verifySignatureWithJose(token, key).then(() => accept(token, header, claims, selector, key));
-    }
-    return accept(token, header, claims, selector, key);
+  ): MaybePromise<VerifiedToken> {
+    const signing = checkSignature(token, decoded, key); // signature
+    if (signing !== undefined) return signing.then(() => withSignature(token, decoded, selector, key));
+    return withSignature(token, decoded, selector, key);
   }
 
-  /** A token whose signature checked out: the checks of the moment, then the result (and the cache). */
-  function accept(
+  function withSignature(
     token: string,
-    header: JwtHeader,
-    claims: JwtClaims,
+    decoded: DecodedToken,
     selector: KeySelector,
     key: SigningKey,
-  ): VerifiedToken | Promise<VerifiedToken> {
-    const validating = checkCurrent(claims, header);
-    if (validating !== undefined)
-      return validating.then(() => remember(token, header, claims, selector, key));
-    return remember(token, header, claims, selector, key);
+  ): MaybePromise<VerifiedToken> {
+    const checking = checkCurrentClaims(decoded.claims, decoded.header, resolved); // claims
+    if (checking !== undefined) return checking.then(() => result(token, decoded, selector, key));
+    return result(token, decoded, selector, key);
   }
 
-  function remember(
+  function result(
     token: string,
-    header: JwtHeader,
-    claims: JwtClaims,
+    decoded: DecodedToken,
     selector: KeySelector,
     key: SigningKey,
   ): VerifiedToken {
-    const verified = toVerifiedToken(
-      token,
-      header,
-      claims,
-      claims.iss as string,
-      resolved.scopeClaims,
-      resolved.clientIdClaims,
-    );
+    const verified = toVerifiedToken(token, decoded.header, decoded.claims, resolved); // result
     if (tokenCache !== null) {
-      const expiresAtMs = ((claims.exp as number) + resolved.clockToleranceSec) * 1000;
+      const expiresAtMs = ((decoded.claims.exp as number) + resolved.clockToleranceSec) * 1000;
       tokenCache.set(token, { verified, selector, key, expiresAtMs });
     }
     return verified;
   }
 
   /**
-   * A cached token: the JWKS must still give the key that verified it, and the claim checks and
-   * validators must pass again now. `undefined` when the key changed (verify afresh); a failure drops
-   * the entry and is thrown as on a first verification. Synchronous when the key is at hand and
-   * there are no validators.
+   * A cached token: the JWKS must still give the key that verified it, and the claims step must pass
+   * again now. `undefined` when the key changed (verify afresh); a failure drops the entry and is
+   * thrown as on a first verification.
    */
-  function reuse(
-    token: string,
-    entry: CachedVerification,
-  ): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
-    const { verified } = entry;
-    const jwksUri = resolved.jwksUris.get(verified.issuer);
-    const key = jwksUri === undefined ? undefined : jwksCache.peekKey?.(jwksUri, entry.selector);
-    if (key === undefined) {
-      return (async () => {
-        try {
-          const uri = jwksUri ?? (await discovery.jwksUri(verified.issuer));
-          return await reuseWithKey(token, entry, await jwksCache.getKey(uri, entry.selector));
-        } catch (error) {
-          tokenCache?.delete(token);
-          throw error;
-        }
-      })();
-    }
+  function reuse(token: string, entry: CachedVerification): MaybePromise<VerifiedToken | undefined> {
+    let key: MaybePromise<SigningKey>;
     try {
+      key = keys.keyFor(entry.verified.issuer, entry.selector);
+      if (key instanceof Promise) {
+        return key
+          .then((found) => reuseWithKey(token, entry, found))
+          .catch((error) => dropAndThrow(token, error));
+      }
       const reused = reuseWithKey(token, entry, key);
       return reused instanceof Promise ? reused.catch((error) => dropAndThrow(token, error)) : reused;
     } catch (error) {
@@ -225,14 +216,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     token: string,
     entry: CachedVerification,
     key: SigningKey,
-  ): VerifiedToken | undefined | Promise<VerifiedToken> {
+  ): MaybePromise<VerifiedToken | undefined> {
     if (!isSameSigningKey(entry.key, key)) {
       tokenCache?.delete(token);
       return undefined;
     }
     const { verified } = entry;
-    const validating = checkCurrent(verified.claims, verified.header);
-    return validating === undefined ? verified : validating.then(() => verified);
+    const checking = checkCurrentClaims(verified.claims, verified.header, resolved);
+    return checking === undefined ? verified : checking.then(() => verified);
   }
 
   function dropAndThrow(token: string, error: unknown): never {
@@ -240,73 +231,74 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw error;
   }
 
-  /** One promise for the caller, with errors as scopegate errors. */
-  function settled(result: VerifiedToken | Promise<VerifiedToken>): Promise<VerifiedToken> {
-    return result instanceof Promise ? result.catch(rejectAsBearerError) : Promise.resolve(result);
+  /** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
+  function asBearerError(error: unknown, scheme: CredentialScheme | undefined): BearerError {
+    const bearer = isBearerError(error)
+      ? error
+      : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
+    return withChallenge(bearer, challenge, scheme && CHALLENGE_OF[scheme]);
   }
-  const rejectAsBearerError = (error: unknown): Promise<never> =>
-    Promise.reject(asBearerError(error, challenge));
+  const rejectAs = {
+    bearer: (error: unknown): Promise<never> => Promise.reject(asBearerError(error, "bearer")),
+    dpop: (error: unknown): Promise<never> => Promise.reject(asBearerError(error, "dpop")),
+  } as const;
+
+  /** One promise for the caller, with errors as scopegate errors. */
+  function settled(result: MaybePromise<VerifiedToken>, scheme: CredentialScheme): Promise<VerifiedToken> {
+    return result instanceof Promise ? result.catch(rejectAs[scheme]) : Promise.resolve(result);
+  }
+
+  /** The binding step, on the token's own checks' result. */
+  function bound(
+    verified: MaybePromise<VerifiedToken>,
+    request: RequestLike | HeadersLike | undefined,
+    scheme: CredentialScheme,
+  ): MaybePromise<VerifiedToken> {
+    if (verified instanceof Promise) return verified.then((token) => binding.check(token, request, scheme));
+    return binding.check(verified, request, scheme);
+  }
 
   const verifier: Verifier = {
     verify(token) {
       try {
-        return settled(verifyNow(token));
+        return settled(bound(verifyToken(token), undefined, "bearer"), "bearer");
       } catch (error) {
-        return rejectAsBearerError(error);
+        return rejectAs.bearer(error);
       }
     },
     authenticate(request) {
+      let scheme: CredentialScheme | undefined;
       try {
-        return settled(verifyNow(extractBearerCredentials(request, extraction, known)));
+        const credentials = extractCredentials(request, extraction, binding.schemes, known);
+        scheme = credentials.scheme;
+        return settled(bound(verifyToken(credentials.token), request, scheme), scheme);
       } catch (error) {
-        return rejectAsBearerError(error);
+        return Promise.reject(asBearerError(error, scheme));
       }
     },
     extract(request) {
       try {
-        return extractBearerToken(request, extraction);
+        return extractCredentials(request, extraction, binding.schemes, undefined).token;
       } catch (error) {
-        throw asBearerError(error, challenge);
+        throw asBearerError(error, undefined);
       }
     },
     requireScopes(token, requirement) {
-      requireScopes(token, requirement, scopeOptions);
+      try {
+        requireScopes(token, requirement, scopeOptions);
+      } catch (error) {
+        throw asBearerError(error, token.binding?.method === "dpop" ? "dpop" : "bearer");
+      }
     },
     async warm() {
       try {
-        await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await jwksUriFor(iss))));
+        await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await keys.jwksUriFor(iss))));
+        await introspector?.warm();
       } catch (error) {
-        throw asBearerError(error, challenge);
+        throw asBearerError(error, undefined);
       }
     },
     options: resolved,
   };
   return verifier;
-}
-
-/** Fail closed: anything that is not already a scopegate error becomes a 401 `ERR_TOKEN_REJECTED`. */
-function asBearerError(error: unknown, challenge: ChallengeContext): BearerError {
-  const bearer = isBearerError(error) ? error : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-  return withChallenge(bearer, challenge);
-}
-
-function toVerifiedToken(
-  token: string,
-  header: JwtHeader,
-  claims: JwtClaims,
-  issuer: string,
-  scopeClaims: readonly string[],
-  clientIdClaims: readonly string[],
-): VerifiedToken {
-  const clientId = clientIdOf(claims, clientIdClaims);
-  return Object.freeze({
-    token,
-    header, // frozen when decoded (decodeToken), and shared by the tokens that spell it alike
-    claims: Object.freeze(claims),
-    scopes: readFrozenScopes(claims, scopeClaims),
-    subject: claims.sub,
-    clientId,
-    issuer,
-    expiresAt: new Date((claims.exp as number) * 1000),
-  });
 }

@@ -12,6 +12,12 @@ export {
   type TestHttpsServerOptions,
 } from "./certificates.js";
 export type { GarbageKind, SimulatedMode, SimulateOptions } from "./faults.js";
+export {
+  DEFAULT_INTROSPECTION_CLIENT_ID,
+  DEFAULT_INTROSPECTION_CLIENT_SECRET,
+  type IntrospectionClient,
+  type OpaqueTokenOptions,
+} from "./introspection.js";
 export type { ListenOptions } from "./jwks-server.js";
 export type { RotateKeysOptions, TestJwks } from "./key-ring.js";
 export type { TestPublicJwk } from "./keys.js";
@@ -24,5 +30,6 @@ export type {
   TestAuthority,
   TestAuthorityOptions,
   TestAuthorityServer,
+  TestIntrospectionOptions,
   TestVerifierOptions,
 } from "./types.js";

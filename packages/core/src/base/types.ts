@@ -41,6 +41,24 @@ export interface VerifiedToken {
   readonly issuer: string;
   /** `exp` as a Date. */
   readonly expiresAt: Date;
+  /**
+   * What the token is bound to (its `cnf` claim), checked against the request on every use: `null`
+   * for a plain bearer token.
+   */
+  readonly binding: TokenConfirmation | null;
+  /**
+   * Headers to set on the response of the request this result authenticated, such as a fresh
+   * `DPoP-Nonce` (RFC 9449 §8.2). Absent when there are none; scopegate's adapters set them.
+   */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
+}
+
+/** How a token is bound to its client (RFC 7800 `cnf`), frozen. */
+export interface TokenConfirmation {
+  /** `"dpop"`: `cnf.jkt`, proved by a DPoP proof (RFC 9449); `"mtls"`: `cnf["x5t#S256"]`, by the TLS client certificate (RFC 8705). */
+  readonly method: "dpop" | "mtls";
+  /** The base64url SHA-256 thumbprint the token names: of the DPoP public key (RFC 7638) or of the certificate (DER). */
+  readonly thumbprint: string;
 }
 
 /**
@@ -54,13 +72,28 @@ export type HeadersLike =
 /** Query parameters: a parsed record (Express, Koa) or `URLSearchParams`. */
 export type QueryLike = { readonly [name: string]: unknown } | URLSearchParams;
 
+/** The Node.js request (`http.IncomingMessage`) behind a framework's request object. */
+export interface NodeRequestLike {
+  readonly rawHeaders?: readonly string[] | undefined;
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  /** The connection: a `tls.TLSSocket` on HTTPS servers (read for certificate-bound tokens). */
+  readonly socket?: unknown;
+}
+
 /**
- * The parts of an HTTP request bearer extraction reads. Express's `req`, Koa's `ctx.request` and
- * Nest's request objects fit as they are.
+ * The parts of an HTTP request core reads. Express's `req`, Koa's `ctx.request`, Fastify's `request`
+ * and Nest's request objects fit as they are.
  */
 export interface RequestLike {
   readonly headers: HeadersLike;
   readonly method?: string | undefined;
+  /** The request target as received (Node's `req.url`); read for DPoP's `htu`. */
+  readonly url?: string | undefined;
+  /** The request target before any router rewrote `url` (Express, Koa, Fastify). */
+  readonly originalUrl?: string | undefined;
+  /** The connection (Express: `req.socket`); read for certificate-bound tokens. */
+  readonly socket?: unknown;
   /** Read only when `allowQueryToken` is on, or to detect a second token. */
   readonly query?: QueryLike | undefined | null;
   /** A parsed form body. Read only when `allowBodyToken` is on, or to detect a second token. */
@@ -68,7 +101,7 @@ export interface RequestLike {
   /** Node's raw header lines, where a repeated `Authorization` header is still visible. */
   readonly rawHeaders?: readonly string[] | undefined;
   /** The Node request behind a framework request: Koa's `ctx.request.req`. */
-  readonly req?: { readonly rawHeaders?: readonly string[] | undefined } | undefined;
+  readonly req?: NodeRequestLike | undefined;
   /** The Node request behind a framework request: Fastify's `request.raw`. */
-  readonly raw?: { readonly rawHeaders?: readonly string[] | undefined } | undefined;
+  readonly raw?: NodeRequestLike | undefined;
 }

@@ -49,27 +49,46 @@ function isFormRequest(request: RequestLike): boolean {
 }
 
 /**
- * Counts `Authorization` lines in Node's `rawHeaders`, which keeps the duplicates Node itself drops:
- * on the request (Node, Express), on `request.req` (Koa's `ctx.request`) or `request.raw` (Fastify).
+ * Counts the lines of header `lowerName` in Node's `rawHeaders`, which keeps the duplicates Node
+ * itself drops or joins: on the request (Node, Express), on `request.req` (Koa's `ctx.request`) or
+ * `request.raw` (Fastify).
  */
-function countRawAuthorization(request: RequestLike): number {
+export function countRawHeaderLines(request: RequestLike, lowerName: string): number {
   const raw = request.rawHeaders ?? request.req?.rawHeaders ?? request.raw?.rawHeaders;
   if (!Array.isArray(raw)) return 0;
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    // Only a 13-character name can be "authorization": no lower-cased copy of every other header.
-    if (typeof name === "string" && name.length === 13 && name.toLowerCase() === "authorization") count++;
+    // Only a name of the same length can match: no lower-cased copy of every other header.
+    if (typeof name === "string" && name.length === lowerName.length && name.toLowerCase() === lowerName)
+      count++;
   }
   return count;
 }
+
+/** The `Authorization` schemes that carry access tokens: `Bearer` (RFC 6750) and `DPoP` (RFC 9449). */
+export type CredentialScheme = "bearer" | "dpop";
+
+/** Which schemes a verifier takes. The others count as no credentials, as `Basic` does. */
+export interface AcceptedSchemes {
+  readonly bearer: boolean;
+  readonly dpop: boolean;
+}
+
+/** A token and the scheme it came with (query and form-body tokens are `bearer`). */
+export interface Credentials {
+  readonly token: string;
+  readonly scheme: CredentialScheme;
+}
+
+const BEARER_ONLY: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false });
 
 /**
  * Parses an `Authorization` header value. Returns the token for the Bearer scheme, `undefined` for
  * other schemes (they are not bearer credentials), and throws `InvalidRequestError` when it is malformed.
  */
 export function parseAuthorizationHeader(value: string): string | undefined {
-  return parseAuthorization(value, undefined);
+  return parseAuthorization(value, undefined, BEARER_ONLY)?.token;
 }
 
 /**
@@ -79,42 +98,69 @@ export function parseAuthorizationHeader(value: string): string | undefined {
  */
 export type KnownToken = (credentials: string) => boolean;
 
-function parseAuthorization(value: string, known: KnownToken | undefined): string | undefined {
+/** The token after a scheme name of `length` characters and a space, checked as b64token (token68). */
+function credentialsAfter(
+  trimmed: string,
+  length: number,
+  scheme: CredentialScheme,
+  known: KnownToken | undefined,
+): Credentials {
+  const token = trimmed.slice(length + 1).trim();
+  if (token === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
+  if (!(known?.(token) || B64TOKEN.test(token))) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  return { token, scheme };
+}
+
+function parseAuthorization(
+  value: string,
+  known: KnownToken | undefined,
+  schemes: AcceptedSchemes,
+): Credentials | undefined {
   const trimmed = value.trim();
-  // "Bearer <token>" (any case, then spaces): what AUTHORIZATION would capture, without running it.
-  if (trimmed.charCodeAt(6) === 0x20 && trimmed.slice(0, 6).toLowerCase() === "bearer") {
-    const credentials = trimmed.slice(7).trim();
-    if (credentials === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
-    if (!(known?.(credentials) || B64TOKEN.test(credentials))) {
-      throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
-    }
-    return credentials;
+  // "Bearer <token>" / "DPoP <token>" (any case, then spaces): what AUTHORIZATION would capture, without running it.
+  if (schemes.bearer && trimmed.charCodeAt(6) === 0x20 && trimmed.slice(0, 6).toLowerCase() === "bearer") {
+    return credentialsAfter(trimmed, 6, "bearer", known);
+  }
+  if (schemes.dpop && trimmed.charCodeAt(4) === 0x20 && trimmed.slice(0, 4).toLowerCase() === "dpop") {
+    return credentialsAfter(trimmed, 4, "dpop", known);
   }
   const match = AUTHORIZATION.exec(trimmed);
   if (!match) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
-  if (match[1]!.toLowerCase() !== "bearer") return undefined;
-  const credentials = (match[2] ?? "").trim();
-  if (credentials === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
-  if (!B64TOKEN.test(credentials)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
-  return credentials;
+  const name = match[1]!.toLowerCase();
+  const scheme =
+    name === "bearer" && schemes.bearer ? "bearer" : name === "dpop" && schemes.dpop ? "dpop" : undefined;
+  if (scheme === undefined) return undefined;
+  const token = (match[2] ?? "").trim();
+  if (token === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
+  if (!B64TOKEN.test(token)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  return { token, scheme };
 }
 
-function tokenFromHeader(request: RequestLike, known: KnownToken | undefined): string | undefined {
+function tokenFromHeader(
+  request: RequestLike,
+  known: KnownToken | undefined,
+  schemes: AcceptedSchemes,
+): Credentials | undefined {
   const value = readHeader(request.headers, "authorization");
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     if (value.length === 0) return undefined;
     if (value.length > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-    return tokenFromHeaderValue(value[0]!, known);
+    return tokenFromHeaderValue(value[0]!, known, schemes);
   }
-  if (countRawAuthorization(request) > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-  return tokenFromHeaderValue(value, known);
+  if (countRawHeaderLines(request, "authorization") > 1)
+    throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
+  return tokenFromHeaderValue(value, known, schemes);
 }
 
-function tokenFromHeaderValue(value: string, known: KnownToken | undefined): string | undefined {
-  if (value.includes(",") && /^\s*bearer\s+\S+\s*,/i.test(value))
+function tokenFromHeaderValue(
+  value: string,
+  known: KnownToken | undefined,
+  schemes: AcceptedSchemes,
+): Credentials | undefined {
+  if (value.includes(",") && /^\s*(?:bearer|dpop)\s+\S+\s*,/i.test(value))
     throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-  return parseAuthorization(value, known);
+  return parseAuthorization(value, known, schemes);
 }
 
 function tokenFromParameter(values: unknown[]): string {
@@ -126,7 +172,7 @@ function tokenFromParameter(values: unknown[]): string {
   return value;
 }
 
-function toRequest(input: RequestLike | HeadersLike): RequestLike {
+export function toRequest(input: RequestLike | HeadersLike): RequestLike {
   // A request first: Express's `req.get` and Koa's `request.get` make a request look like `Headers`.
   const headers = (input as { headers?: unknown }).headers;
   if (typeof headers === "object" && headers !== null) return input as RequestLike;
@@ -147,17 +193,22 @@ export function extractBearerToken(
   input: RequestLike | HeadersLike,
   options: BearerExtractionOptions = {},
 ): string {
-  return extractBearerCredentials(input, options, undefined);
+  return extractCredentials(input, options, BEARER_ONLY, undefined).token;
 }
 
-/** {@link extractBearerToken}, skipping the b64token scan of an Authorization token `known` vouches for. */
-export function extractBearerCredentials(
+/**
+ * {@link extractBearerToken} for the schemes a verifier takes (`DPoP` too, or only `DPoP`), with the
+ * scheme the token came with; skips the b64token scan of an Authorization token `known` vouches for.
+ * Query and form-body tokens are bearer tokens: taken only while `schemes.bearer` is on.
+ */
+export function extractCredentials(
   input: RequestLike | HeadersLike,
   options: BearerExtractionOptions,
+  schemes: AcceptedSchemes,
   known: KnownToken | undefined,
-): string {
+): Credentials {
   const request = toRequest(input);
-  const fromHeader = tokenFromHeader(request, known);
+  const fromHeader = tokenFromHeader(request, known, schemes);
   const queryValues = readQueryParam(request.query, "access_token");
   const bodyValues =
     request.body !== null && typeof request.body === "object" && !Array.isArray(request.body)
@@ -168,8 +219,9 @@ export function extractBearerCredentials(
     (fromHeader !== undefined ? 1 : 0) + (queryValues.length > 0 ? 1 : 0) + (bodyValues.length > 0 ? 1 : 0);
   if (places > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
   if (fromHeader !== undefined) return fromHeader;
-  if (queryValues.length > 0 && options.allowQueryToken) return tokenFromParameter(queryValues);
-  if (bodyValues.length > 0 && options.allowBodyToken && isFormRequest(request))
-    return tokenFromParameter(bodyValues);
+  if (schemes.bearer && queryValues.length > 0 && options.allowQueryToken)
+    return { token: tokenFromParameter(queryValues), scheme: "bearer" };
+  if (schemes.bearer && bodyValues.length > 0 && options.allowBodyToken && isFormRequest(request))
+    return { token: tokenFromParameter(bodyValues), scheme: "bearer" };
   throw new CredentialsRequiredError();
 }

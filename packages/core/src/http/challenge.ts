@@ -23,11 +23,10 @@ export function toQuotedStringSafe(value: string): string {
   return value.replace(/[^\x20-\x7e]|["\\]/g, "");
 }
 
-/**
- * Formats a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`,
- * then `scope="…"` and `resource_metadata="…"` when given (the order the MCP SDK uses too).
- */
-export function formatChallenge(params: ChallengeParams): string {
+/** The authentication schemes a challenge names. */
+export type ChallengeScheme = "Bearer" | "DPoP";
+
+function attributes(params: ChallengeParams): string {
   const parts = [`realm="${toQuotedStringSafe(params.realm)}"`];
   if (params.error) parts.push(`error="${toQuotedStringSafe(params.error)}"`);
   if (params.errorDescription)
@@ -35,5 +34,51 @@ export function formatChallenge(params: ChallengeParams): string {
   if (params.scope) parts.push(`scope="${toQuotedStringSafe(params.scope)}"`);
   if (params.resourceMetadata)
     parts.push(`resource_metadata="${toQuotedStringSafe(params.resourceMetadata)}"`);
-  return `Bearer ${parts.join(", ")}`;
+  return parts.join(", ");
+}
+
+/** The attributes of a challenge that carries no error: the realm and the metadata URL. */
+function bareAttributes(params: ChallengeParams): string {
+  return attributes({ realm: params.realm, resourceMetadata: params.resourceMetadata });
+}
+
+/**
+ * Formats a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`,
+ * then `scope="…"` and `resource_metadata="…"` when given (the order the MCP SDK uses too).
+ */
+export function formatChallenge(params: ChallengeParams): string {
+  return `Bearer ${attributes(params)}`;
+}
+
+/** Which schemes a verifier's challenges offer. */
+export interface ChallengeSchemes {
+  /** Offer `Bearer` (RFC 6750). False when only DPoP-bound tokens are accepted. */
+  readonly bearer: boolean;
+  /** The `algs` of the `DPoP` challenge (RFC 9449 §7.1); `null` when the DPoP scheme is not accepted. */
+  readonly dpopAlgs: readonly string[] | null;
+}
+
+/** The challenges of a verifier that takes bearer tokens only (scopegate's errors start with these). */
+export const BEARER_ONLY: ChallengeSchemes = Object.freeze({ bearer: true, dpopAlgs: null });
+
+/**
+ * Formats every challenge `schemes` offers, as one `WWW-Authenticate` value (RFC 9110 §11.6.1 allows
+ * several challenges in one field). The challenge of `errorScheme` comes first and carries the error
+ * attributes of `params`; the others only the realm and `resource_metadata` (and DPoP its `algs`). A `DPoP` error is
+ * answered with a `DPoP` challenge even by a verifier whose schemes do not list it.
+ */
+export function formatChallenges(
+  schemes: ChallengeSchemes,
+  errorScheme: ChallengeScheme,
+  params: ChallengeParams,
+): string {
+  const algs = schemes.dpopAlgs === null ? "" : `, algs="${toQuotedStringSafe(schemes.dpopAlgs.join(" "))}"`;
+  const bare = bareAttributes(params);
+  const dpop = (withError: boolean) => `DPoP ${withError ? attributes(params) : bare}${algs}`;
+  if (errorScheme === "DPoP") {
+    return schemes.bearer ? `${dpop(true)}, Bearer ${bare}` : dpop(true);
+  }
+  const bearer = `Bearer ${attributes(params)}`;
+  if (schemes.dpopAlgs === null) return bearer;
+  return schemes.bearer ? `${bearer}, ${dpop(false)}` : dpop(true);
 }

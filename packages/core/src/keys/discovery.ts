@@ -67,6 +67,12 @@ export interface Discovery {
    * `InvalidTokenError` (`ERR_TOKEN_ISSUER`) for an issuer outside the `issuers` option.
    */
   jwksUri(issuer: string): Promise<string>;
+  /**
+   * The `introspection_endpoint` of `issuer`'s metadata (RFC 8414 §2), `undefined` when the metadata
+   * names none or not a usable URL. Throws as `jwksUri` does when the metadata cannot be had.
+   * Optional: a discovery without it cannot find introspection endpoints.
+   */
+  introspectionEndpoint?(issuer: string): Promise<string | undefined>;
   /** Adds a listener for discovery's events; returns the function that removes it. Optional. */
   subscribe?(listener: ScopegateEventListener): () => void;
 }
@@ -74,6 +80,7 @@ export interface Discovery {
 interface IssuerState {
   readonly limiter: RefetchLimiter;
   jwksUri: string | undefined;
+  introspectionEndpoint: string | undefined;
   fetchedAt: number;
   inFlight: Promise<void> | undefined;
   lastError: RemoteFetchError | undefined;
@@ -135,6 +142,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         });
         const jwksUri = readMetadata(body, issuer, metadataUrl);
         state.jwksUri = jwksUri;
+        state.introspectionEndpoint = usableUrl(body.introspection_endpoint)?.href;
         state.fetchedAt = clock();
         state.lastError = undefined;
         state.limiter.recordSuccess();
@@ -167,7 +175,8 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     };
   }
 
-  async function jwksUri(issuer: string): Promise<string> {
+  /** The state of `issuer` once its metadata is known (cached, or loaded now). */
+  async function discovered(issuer: string): Promise<IssuerState & { jwksUri: string }> {
     if (typeof issuer !== "string" || (allowed !== null && !allowed.has(issuer))) {
       throw new InvalidTokenError("ERR_TOKEN_ISSUER");
     }
@@ -176,6 +185,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       state = {
         limiter: createRefetchLimiter({ cooldownMs: 0, failureBackoffMs }),
         jwksUri: undefined,
+        introspectionEndpoint: undefined,
         fetchedAt: 0,
         inFlight: undefined,
         lastError: undefined,
@@ -185,23 +195,29 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     if (state.jwksUri !== undefined) {
       if (clock() - state.fetchedAt >= cacheMaxAgeMs && state.inFlight === undefined)
         void load(issuer, state);
-      return state.jwksUri;
+      return state as IssuerState & { jwksUri: string };
     }
     await load(issuer, state);
-    if (state.jwksUri !== undefined) return state.jwksUri;
+    if (state.jwksUri !== undefined) return state as IssuerState & { jwksUri: string };
     const waitMs = state.limiter.backoffRemainingMs(clock());
     throw new JwksUnavailableError({ cause: state.lastError, retryAfterSec: Math.max(1, waitMs / 1000) });
   }
 
+  async function safely<T>(
+    issuer: string,
+    read: (state: IssuerState & { jwksUri: string }) => T,
+  ): Promise<T> {
+    try {
+      return read(await discovered(issuer));
+    } catch (error) {
+      throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
+    }
+  }
+
   return {
     subscribe: (listener) => hub.subscribe(listener),
-    async jwksUri(issuer) {
-      try {
-        return await jwksUri(issuer);
-      } catch (error) {
-        throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
-      }
-    },
+    jwksUri: (issuer) => safely(issuer, (state) => state.jwksUri),
+    introspectionEndpoint: (issuer) => safely(issuer, (state) => state.introspectionEndpoint),
   };
 }
 
@@ -227,7 +243,13 @@ export function metadataUrls(issuer: string): string[] {
 /** Checks metadata: exactly our issuer (mix-up defence), and a usable `jwks_uri`. Returns the latter. */
 function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, metadataUrl: string): string {
   if (body.issuer !== issuer) throw new RemoteFetchError("ERR_METADATA_ISSUER_MISMATCH", metadataUrl);
-  const raw = body.jwks_uri;
+  const url = usableUrl(body.jwks_uri);
+  if (url === undefined) throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
+  return url.href;
+}
+
+/** A metadata URL we may call: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
+function usableUrl(raw: unknown): URL | undefined {
   let url: URL | undefined;
   try {
     url = typeof raw === "string" ? new URL(raw) : undefined;
@@ -235,7 +257,7 @@ function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, m
     url = undefined;
   }
   if (url === undefined || !isAcceptableFetchUrl(url) || url.username || url.password || url.hash) {
-    throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
+    return undefined;
   }
-  return url.href;
+  return url;
 }

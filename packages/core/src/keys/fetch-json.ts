@@ -124,7 +124,12 @@ function discard(response: Response): void {
   response.body?.cancel().catch(() => {});
 }
 
-async function readBounded(
+/**
+ * Reads a response body of at most `maxBytes` (a larger declared `Content-Length` is refused before
+ * reading). Rejects with {@link RemoteFetchError} (`ERR_FETCH_TOO_LARGE`, `ERR_FETCH_NETWORK`, or the
+ * timeout that aborted `signal`).
+ */
+export async function readBounded(
   response: Response,
   maxBytes: number,
   signal: AbortSignal,

@@ -1,29 +1,25 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
-import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { DEFAULT_REALM } from "../http/errors.js";
+import {
+  type IntrospectionOptions,
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from "../introspection/introspection-options.js";
 import { DISCOVERY_OPTION_KEYS, type DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
 import { JWKS_CACHE_OPTION_KEYS } from "../keys/jwks-cache-options.js";
 import type { TokenTypeMode } from "../token/claims.js";
+import type { ClaimValidator } from "../token/current-claims.js";
 import {
   DEFAULT_TOKEN_CACHE_ENTRIES,
   TOKEN_CACHE_OPTION_KEYS,
   type TokenCacheOptions,
 } from "../token/token-cache.js";
 
-export type { TokenTypeMode };
-
-/**
- * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
- * reject the token (401 `invalid_token`, `ERR_TOKEN_REJECTED`). May be async.
- */
-export type ClaimValidator = (
-  claims: Readonly<JwtClaims>,
-  header: Readonly<JwtHeader>,
-) => boolean | undefined | void | Promise<boolean | undefined | void>;
+export type { ClaimValidator, TokenTypeMode };
 
 /**
  * The audience options: `audience` is required unless `resource` is given (then the resource is the
@@ -118,6 +114,13 @@ export interface VerifierBaseOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
+   * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
+   * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
+   * and the same errors. See docs/introspection.md. Default: none (JWTs only).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /** The discovery options a verifier takes: it sets `issuers`, `fetch` and `clock` itself. */
@@ -129,6 +132,7 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "audience",
   "resource",
   "resourceMetadataUrl",
+  "introspection",
   "jwksUri",
   "algorithms",
   "clockToleranceSec",
@@ -205,6 +209,8 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  /** `null` when tokens are not introspected. */
+  introspection: ResolvedIntrospectionOptions | null;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -383,5 +389,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock: options.clock ?? Date.now,
     tokenCache,
+    introspection:
+      options.introspection === undefined
+        ? null
+        : resolveIntrospectionOptions(options.introspection, issuers),
   };
 }

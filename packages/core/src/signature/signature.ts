@@ -117,3 +117,19 @@ export function verifyDecodedSignature(token: string, key: SigningKey): Promise<
   shared ??= createSignatureVerifier();
   return shared.verifyDecoded(token, key);
 }
+
+/**
+ * The signature step, for a token `decodeToken` accepted: `undefined` once `node:crypto` found the
+ * signature valid, `InvalidTokenError` (`ERR_TOKEN_SIGNATURE`) thrown when it is not, and jose's
+ * verdict as a promise when only jose can decide.
+ */
+export function checkSignature(
+  token: string,
+  decoded: DecodedSignatureInput,
+  key: SigningKey,
+): Promise<void> | undefined {
+  const verdict = checkDecodedSignature(token, decoded, key);
+  if (verdict === true) return undefined;
+  if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
+  return verifySignatureWithJose(token, key);
+}

@@ -75,6 +75,12 @@ export function isAllowedIssuer(iss: unknown, issuers: readonly string[]): iss i
   return typeof iss === "string" && issuers.includes(iss);
 }
 
+/** The issuer step: before any key is fetched, `iss` must be a configured issuer. Returns it. */
+export function checkIssuer(claims: Readonly<JwtClaims>, issuers: readonly string[]): string {
+  if (!isAllowedIssuer(claims.iss, issuers)) reject("ERR_TOKEN_ISSUER");
+  return claims.iss as string;
+}
+
 /**
  * Checks registered claims of a token whose signature has been verified. `nowSec` is the current
  * time in seconds. Throws `InvalidTokenError` with the code of the first failed check.

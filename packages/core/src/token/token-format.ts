@@ -121,7 +121,7 @@ function hasDuplicateMembers(text: string, members: number): boolean {
  * (jose refuses it too). Any last character is accepted whatever its unused low bits, as jose does.
  * One segment at a time: the header is scanned once per distinct header, not once per token.
  */
-function decodeBase64url(segment: string): Buffer {
+export function decodeBase64url(segment: string): Buffer {
   if (segment.length % 4 === 1 || !SEGMENT.test(segment)) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   return Buffer.from(segment, "base64url");
 }
@@ -132,7 +132,7 @@ function decodeBase64url(segment: string): Buffer {
  * parsers the first, and a token must mean one thing to every reader), nesting deeper than
  * {@link MAX_JSON_DEPTH}, and member names of one escaped character ({@link ONE_ESCAPED_CHARACTER_NAME}).
  */
-function decodeSegment(bytes: Buffer): Record<string, unknown> {
+export function decodeSegment(bytes: Buffer): Record<string, unknown> {
   let text: string;
   let value: unknown;
   try {

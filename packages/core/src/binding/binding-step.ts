@@ -1,0 +1,52 @@
+import type { MaybePromise } from "../base/maybe.js";
+import type { HeadersLike, RequestLike, VerifiedToken } from "../base/types.js";
+import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
+import { BEARER_ONLY, type ChallengeSchemes } from "../http/challenge.js";
+import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
+
+/** The binding step: a verified token's `cnf` against what the request proves, on every request. */
+export interface BindingStep {
+  /** The `Authorization` schemes the verifier takes. */
+  readonly schemes: AcceptedSchemes;
+  /** The challenges its errors offer. */
+  readonly challenges: ChallengeSchemes;
+  /**
+   * Checks `verified` (fresh or from the token cache) against the request it came with; `request`
+   * is `undefined` for `verify(token)`, which is a bearer presentation with nothing else. Returns the
+   * result (a copy carrying `responseHeaders` when there is a header to send), a promise only when a
+   * check had to wait. Throws (or rejects with) scopegate errors.
+   */
+  check(
+    verified: VerifiedToken,
+    request: RequestLike | HeadersLike | undefined,
+    scheme: CredentialScheme,
+  ): MaybePromise<VerifiedToken>;
+}
+
+/** Creates the binding step. */
+export function createBindingStep(): BindingStep {
+  const schemes: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false });
+  const challenges: ChallengeSchemes = BEARER_ONLY;
+
+  return {
+    schemes,
+    challenges,
+    check(verified, _request, scheme) {
+      const binding = verified.binding;
+      // The Bearer scheme may be off (DPoP required): `verify(token)` is a bearer presentation too.
+      if (scheme === "bearer" && !schemes.bearer) throw new CredentialsRequiredError();
+      if (binding === null) {
+        if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
+        return verified;
+      }
+      if (binding.method === "dpop") {
+        // No downgrade: a DPoP-bound token is good only with its proof (RFC 9449 §7.2).
+        throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
+      }
+      if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
+      // Certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) are checked here against
+      // readBindingContext(request, scheme).certificateThumbprint; until then they are refused.
+      throw new InvalidTokenError("ERR_TOKEN_BINDING_UNSUPPORTED");
+    },
+  };
+}
