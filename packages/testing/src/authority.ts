@@ -20,7 +20,7 @@ import {
   JWKS_PATH,
 } from "./metadata.js";
 import { type MintContext, mint } from "./mint.js";
-import { refuseUnknownKeys } from "./option-keys.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 import { warnIfProduction } from "./production-guard.js";
 import type {
   TestAuthority,
@@ -98,14 +98,15 @@ const originAndPath = (href: string): string | undefined => {
   }
 };
 
-const AUTHORITY_OPTION_KEYS = [
+const AUTHORITY_OPTION_KEYS = optionKeys<TestAuthorityOptions>()([
   "audience",
   "issuer",
   "algorithm",
   "clock",
   "jwksCacheControl",
-] as const satisfies readonly (keyof TestAuthorityOptions)[];
-const ROTATE_OPTION_KEYS = ["keepOld", "algorithm"] as const satisfies readonly (keyof RotateKeysOptions)[];
+  "introspectionClient",
+]);
+const ROTATE_OPTION_KEYS = optionKeys<RotateKeysOptions>()(["keepOld", "algorithm"]);
 
 /**
  * Creates a local authorization server for tests: signing keys, token minting, and discovery + JWKS

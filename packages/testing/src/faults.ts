@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Endpoint } from "./metadata.js";
-import { refuseUnknownKeys } from "./option-keys.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /**
  * How the simulated authorization server behaves:
@@ -56,7 +56,7 @@ const fail = (option: string, fix: string): never => {
   throw new TypeError(`@scopegate/testing: invalid option \`${option}\`: ${fix}`);
 };
 
-const SIMULATE_OPTION_KEYS = [
+const SIMULATE_OPTION_KEYS = optionKeys<SimulateOptions>()([
   "endpoints",
   "delayMs",
   "garbage",
@@ -64,7 +64,7 @@ const SIMULATE_OPTION_KEYS = [
   "contentType",
   "status",
   "times",
-] as const satisfies readonly (keyof SimulateOptions)[];
+]);
 
 function validate(mode: SimulatedMode, options: SimulateOptions): Required<Pick<SimulateOptions, "times">> {
   refuseUnknownKeys(options, SIMULATE_OPTION_KEYS, "simulate()");

@@ -2,7 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { CompactSign } from "jose";
 import type { KeyRing } from "./key-ring.js";
-import { refuseUnknownKeys } from "./option-keys.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /** Client identifier (and subject) of minted tokens unless one is given. */
 export const DEFAULT_TEST_CLIENT_ID = "scopegate-test-client";
@@ -45,7 +45,7 @@ export interface MintOptions {
   omit?: readonly string[];
 }
 
-const MINT_OPTION_KEYS = [
+const MINT_OPTION_KEYS = optionKeys<MintOptions>()([
   "scope",
   "scp",
   "subject",
@@ -60,7 +60,7 @@ const MINT_OPTION_KEYS = [
   "kid",
   "typ",
   "omit",
-] as const satisfies readonly (keyof MintOptions)[];
+]);
 
 /** What minting needs from the authority. */
 export interface MintContext {

@@ -3,6 +3,14 @@
  * core, whose tests depend on it, so it keeps this small copy of core's `refuseUnknownKeys`).
  */
 
+/** Every key of `T`, listed once: a key of `T` missing from the list is a type error naming it. */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): readonly string[] => keys;
+}
+
 /** Edits between two names, ignoring case (Levenshtein distance). */
 function distance(a: string, b: string): number {
   const x = a.toLowerCase();
