@@ -5,6 +5,7 @@ import {
   refuseUnknownVerifierKeys,
   type VerifierOptions,
 } from "@scopegate/core";
+import type { ScopegateResourceMetadataOptions } from "./resource-metadata.js";
 
 /** What the guard and its verifier are configured with: every `VerifierOptions` option, plus guard options. */
 export type ScopegateOptions = VerifierOptions & ScopegateGuardOptions;
@@ -36,6 +37,13 @@ export interface ScopegateModuleExtras {
    * Default: `true`.
    */
   exceptionFilter?: boolean;
+  /**
+   * Serve the verifier's RFC 9728 protected resource metadata (the verifier needs a `resource`):
+   * `true`, or options (`path`, `scopesSupported`, the descriptive members). `scopes_supported`
+   * defaults to every scope the routes' `@RequireScopes()` and `@RequireAnyScope()` name.
+   * Default: `false` (not served).
+   */
+  resourceMetadata?: boolean | ScopegateResourceMetadataOptions;
 }
 
 /** Options of `ScopegateModule.forRoot`. */
@@ -56,7 +64,12 @@ const GUARD_OPTION_KEYS = optionKeys<Omit<ScopegateOptions, keyof VerifierOption
   "credentialsRequired",
 ]);
 /** Every key of {@link ScopegateModuleExtras}. */
-const EXTRAS_KEYS = optionKeys<ScopegateModuleExtras>()(["global", "guard", "exceptionFilter"]);
+const EXTRAS_KEYS = optionKeys<ScopegateModuleExtras>()([
+  "global",
+  "guard",
+  "exceptionFilter",
+  "resourceMetadata",
+]);
 /** Every key of {@link ScopegateModuleAsyncOptions}. */
 const ASYNC_OPTION_KEYS = optionKeys<ScopegateModuleAsyncOptions>()([
   "imports",
