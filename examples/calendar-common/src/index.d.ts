@@ -77,3 +77,4 @@ export declare function announceListening(
   options?: { tls?: boolean },
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
+export { authHealth } from "./auth-health.js";

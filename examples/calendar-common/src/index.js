@@ -1,4 +1,5 @@
 // @ts-check
+export { authHealth } from "./auth-health.js";
 export {
   CALENDAR_SCOPES,
   ConfigError,

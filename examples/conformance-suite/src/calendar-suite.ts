@@ -164,6 +164,21 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
       });
     });
 
+    describe("GET /health/auth", () => {
+      it("answers 200 with the issuer's keys fresh, their age and count, and no error", async () => {
+        const res = await request("/health/auth");
+        expect(res.status).toBe(200);
+        expect(res.headers["content-type"]).toMatch(/^application\/json/);
+        expect(res.body).toMatchObject({
+          ok: true,
+          issuers: [{ issuer: authority.issuer, jwksUri: authority.jwksUri, keys: "fresh", lastError: null }],
+        });
+        const [issuer] = (res.body as { issuers: { ageSec: number; keyCount: number }[] }).issuers;
+        expect(issuer?.ageSec).toBeGreaterThanOrEqual(0);
+        expect(issuer?.keyCount).toBeGreaterThanOrEqual(1);
+      });
+    });
+
     describe("GET /me", () => {
       it("answers the token's subject, client_id, scopes and claims", async () => {
         const res = await request(
@@ -355,6 +370,15 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
             const res = await call(down.url, "/events", bearer(await outage.mint({ scope: "event.read" })));
             expectFailure(res, "ERR_JWKS_UNAVAILABLE");
             expect((await call(down.url, "/health")).status).toBe(200);
+            const health = await call(down.url, "/health/auth");
+            expect(health.status).toBe(503);
+            expect(health.headers["content-type"]).toMatch(/^application\/json/);
+            expect(health.body).toMatchObject({
+              ok: false,
+              issuers: [{ issuer: outage.issuer, keys: "missing", ageSec: null, ok: false }],
+            });
+            const [issuer] = (health.body as { issuers: { lastError: { code: string } | null }[] }).issuers;
+            expect(issuer?.lastError?.code).toMatch(/^ERR_/);
           } finally {
             await down.stop();
           }

@@ -141,6 +141,11 @@ export {
   type SharedFetchRequest,
   type SharedJwksRecord,
 } from "./keys/jwks-store.js";
+export type {
+  AuthReadiness,
+  IssuerReadiness,
+  ReadinessError,
+} from "./keys/key-readiness.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export {
   type AudienceOptions,

@@ -1,6 +1,7 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
   type IntrospectionOptions,
@@ -121,6 +122,12 @@ export interface VerifierBaseOptions {
    * and the same errors. See docs/introspection.md. Default: none (JWTs only).
    */
   introspection?: IntrospectionOptions;
+  /**
+   * Receives the events of this verifier (`token_verified`, `token_refused`), of its discovery and
+   * of its own JWKS cache (a cache given as `jwksCache` reports to `jwksCache.subscribe()` instead):
+   * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
+   */
+  onEvent?: ScopegateEventListener | readonly ScopegateEventListener[];
 }
 
 /** The discovery options a verifier takes: it sets `issuers`, `fetch` and `clock` itself. */
@@ -211,6 +218,8 @@ export interface ResolvedVerifierOptions {
   tokenCache: Required<TokenCacheOptions> | null;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
+  /** The `onEvent` listeners (empty when none). */
+  onEvent: readonly ScopegateEventListener[];
 }
 
 const fail = (option: string, fix: string): never => {
@@ -393,5 +402,14 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       options.introspection === undefined
         ? null
         : resolveIntrospectionOptions(options.introspection, issuers),
+    onEvent: checkListeners(options.onEvent),
   };
+}
+
+function checkListeners(value: unknown): readonly ScopegateEventListener[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
+  if (list.some((listener) => typeof listener !== "function"))
+    fail("onEvent", "expected a function (event) => void, or an array of them.");
+  return list as ScopegateEventListener[];
 }
