@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { CompactSign } from "jose";
 import type { KeyRing } from "./key-ring.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /** Client identifier (and subject) of minted tokens unless one is given. */
 export const DEFAULT_TEST_CLIENT_ID = "scopegate-test-client";
@@ -49,6 +50,23 @@ export interface MintOptions {
   omit?: readonly string[];
 }
 
+const MINT_OPTION_KEYS = optionKeys<MintOptions>()([
+  "scope",
+  "scp",
+  "subject",
+  "clientId",
+  "audience",
+  "issuer",
+  "expiresInSec",
+  "notBeforeSec",
+  "issuedAtSec",
+  "claims",
+  "header",
+  "kid",
+  "typ",
+  "omit",
+]);
+
 /** What minting needs from the authority. */
 export interface MintContext {
   readonly issuer: string;
@@ -65,6 +83,7 @@ function scopeList(value: string | readonly string[]): string[] {
 
 /** The claims a token minted with `options` carries. */
 export function buildClaims(context: MintContext, options: MintOptions = {}): Record<string, unknown> {
+  refuseUnknownKeys(options, MINT_OPTION_KEYS, "mint()");
   const now = Math.floor(context.clock() / 1000);
   const clientId = options.clientId ?? DEFAULT_TEST_CLIENT_ID;
   const audience = options.audience ?? context.audience;
