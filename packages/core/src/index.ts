@@ -1,5 +1,6 @@
 export {
   type AdapterRequireScopesOptions,
+  AUTH_OPTION_KEYS,
   type AuthOptions,
   authenticateOptional,
   type BearerAuthOptions,
@@ -10,9 +11,11 @@ export {
   resolveAuthOptions,
   resolveScopeOptions,
   resolveSingleScopeOptions,
+  SCOPE_OPTION_KEYS,
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
 export {
   canonicalResource,
@@ -33,6 +36,13 @@ export type {
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export type {
+  ClientCertificateOptions,
+  ResolvedClientCertificateOptions,
+  ResolvedTrustedProxy,
+  TrustedProxyOptions,
+} from "./binding/certificate-options.js";
+export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,
@@ -113,6 +123,7 @@ export {
 } from "./introspection/introspection-store.js";
 export {
   createDiscovery,
+  DISCOVERY_OPTION_KEYS,
   type Discovery,
   type DiscoveryEvent,
   type DiscoveryOptions,
@@ -128,6 +139,7 @@ export {
   type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
+export { JWKS_CACHE_OPTION_KEYS } from "./keys/jwks-cache-options.js";
 export {
   createMemoryJwksStore,
   type JwksRecord,
@@ -142,13 +154,16 @@ export type {
   ReadinessError,
 } from "./keys/key-readiness.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
-export type {
-  AudienceOptions,
-  ClaimValidator,
-  ResolvedVerifierOptions,
-  TokenTypeMode,
-  VerifierBaseOptions,
-  VerifierOptions,
+export {
+  type AudienceOptions,
+  type ClaimValidator,
+  type ResolvedVerifierOptions,
+  refuseUnknownVerifierKeys,
+  type TokenTypeMode,
+  VERIFIER_OPTION_KEYS,
+  type VerifierBaseOptions,
+  type VerifierDiscoveryOptions,
+  type VerifierOptions,
 } from "./options/verifier-options.js";
 export {
   type Auth0PresetOptions,

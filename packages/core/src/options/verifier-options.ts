@@ -1,5 +1,11 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
+import {
+  type ClientCertificateOptions,
+  type ResolvedClientCertificateOptions,
+  resolveClientCertificateOptions,
+} from "../binding/certificate-options.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
@@ -7,12 +13,17 @@ import {
   type ResolvedIntrospectionOptions,
   resolveIntrospectionOptions,
 } from "../introspection/introspection-options.js";
-import type { DiscoveryOptions } from "../keys/discovery.js";
+import { DISCOVERY_OPTION_KEYS, type DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
+import { JWKS_CACHE_OPTION_KEYS } from "../keys/jwks-cache-options.js";
 import type { TokenTypeMode } from "../token/claims.js";
 import type { ClaimValidator } from "../token/current-claims.js";
-import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/token-cache.js";
+import {
+  DEFAULT_TOKEN_CACHE_ENTRIES,
+  TOKEN_CACHE_OPTION_KEYS,
+  type TokenCacheOptions,
+} from "../token/token-cache.js";
 
 export type { ClaimValidator, TokenTypeMode };
 
@@ -99,7 +110,7 @@ export interface VerifierBaseOptions {
   /** Discovery request timeout, in milliseconds. Default: `5000`. */
   discoveryTimeoutMs?: number;
   /** Options of the verifier's discovery client (`cacheMaxAgeMs`, `onEvent`, …). Default: `{}`. */
-  discovery?: Omit<DiscoveryOptions, "issuers" | "fetch" | "clock">;
+  discovery?: VerifierDiscoveryOptions;
   /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
   /**
@@ -109,6 +120,12 @@ export interface VerifierBaseOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * Where the client certificate of certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) comes
+   * from: the request's TLS socket, or a trusted TLS-terminating proxy's header (`trustedProxy`).
+   * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
+   */
+  clientCertificate?: ClientCertificateOptions;
   /**
    * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
    * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
@@ -122,6 +139,65 @@ export interface VerifierBaseOptions {
    * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
    */
   onEvent?: ScopegateEventListener | readonly ScopegateEventListener[];
+}
+
+/** The discovery options a verifier takes: it sets `issuers`, `fetch` and `clock` itself. */
+export type VerifierDiscoveryOptions = Omit<DiscoveryOptions, "issuers" | "fetch" | "clock">;
+
+/** Every key of {@link VerifierOptions}; others are refused. Add a new option here. */
+export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
+  "issuer",
+  "audience",
+  "resource",
+  "resourceMetadataUrl",
+  "introspection",
+  "jwksUri",
+  "algorithms",
+  "clockToleranceSec",
+  "maxTokenAgeSec",
+  "tokenType",
+  "requiredClaims",
+  "scopeClaims",
+  "allowedClientIds",
+  "clientIdClaims",
+  "validators",
+  "realm",
+  "maxTokenBytes",
+  "allowQueryToken",
+  "allowBodyToken",
+  "jwksCache",
+  "jwks",
+  "fetch",
+  "discoveryTimeoutMs",
+  "discovery",
+  "clock",
+  "tokenCache",
+]);
+
+const VERIFIER_DISCOVERY_OPTION_KEYS: readonly string[] = DISCOVERY_OPTION_KEYS.filter(
+  (key) => key !== "issuers" && key !== "fetch" && key !== "clock",
+);
+
+/**
+ * Refuses unknown keys in verifier options and in their nested option objects. `where` names the
+ * call in the message (`createVerifier()`, `bearerAuth()`, …); `extraKeys` are the caller's own
+ * options that sit beside the verifier's.
+ */
+export function refuseUnknownVerifierKeys(
+  options: VerifierOptions,
+  where: string,
+  extraKeys: readonly string[] = [],
+): void {
+  refuseUnknownKeys(
+    options,
+    extraKeys.length === 0 ? VERIFIER_OPTION_KEYS : [...VERIFIER_OPTION_KEYS, ...extraKeys],
+    where,
+  );
+  refuseUnknownKeys(options.jwks, JWKS_CACHE_OPTION_KEYS, `${where} option \`jwks\``);
+  refuseUnknownKeys(options.discovery, VERIFIER_DISCOVERY_OPTION_KEYS, `${where} option \`discovery\``);
+  if (options.tokenCache !== false) {
+    refuseUnknownKeys(options.tokenCache, TOKEN_CACHE_OPTION_KEYS, `${where} option \`tokenCache\``);
+  }
 }
 
 /** Options after validation and defaults. */
@@ -151,6 +227,7 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
   /** The `onEvent` listeners (empty when none). */
@@ -202,6 +279,7 @@ export function checkFetchUrl(option: string, value: unknown): string {
 /** Validates options and applies defaults. Throws a `TypeError` naming the option and the fix. */
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  refuseUnknownVerifierKeys(options, "createVerifier()");
   if (options.issuer === undefined)
     fail("issuer", "it is required: pass the authorization server's issuer identifier.");
   const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
@@ -305,14 +383,17 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     resource,
     resourceAudience,
     resourceMetadataUrl: metadataUrl,
+    clientCertificate: resolveClientCertificateOptions(options.clientCertificate),
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
     maxTokenAgeSec,
     tokenType,
-    requiredClaims: options.requiredClaims
-      ? nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names")
-      : [],
+    requiredClaims:
+      options.requiredClaims === undefined ||
+      (Array.isArray(options.requiredClaims) && options.requiredClaims.length === 0)
+        ? []
+        : nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names"),
     scopeClaims: options.scopeClaims
       ? nonEmptyStrings("scopeClaims", options.scopeClaims, "claim names")
       : ["scope", "scp"],
