@@ -172,6 +172,8 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "discovery",
   "clock",
   "tokenCache",
+  "onEvent",
+  "clientCertificate",
 ]);
 
 const VERIFIER_DISCOVERY_OPTION_KEYS: readonly string[] = DISCOVERY_OPTION_KEYS.filter(
