@@ -65,6 +65,7 @@ const MINT_OPTION_KEYS = optionKeys<MintOptions>()([
   "kid",
   "typ",
   "omit",
+  "certificate",
 ]);
 
 /** What minting needs from the authority. */
