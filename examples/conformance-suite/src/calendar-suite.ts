@@ -6,6 +6,7 @@ import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBearerFailure, expectJsonFailure } from "./expect-failure.js";
 import { bearer, type CallOptions, call, type Method } from "./http.js";
+import { describeMutualTls } from "./mutual-tls-suite.js";
 import { describeOpaqueTokens } from "./opaque-tokens.js";
 import { pnpmCommand, type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
 import { CREDENTIAL_CASES } from "./token-cases.js";
@@ -51,7 +52,12 @@ async function refusesConnections(port: number): Promise<boolean> {
  *
  * @example runConformanceSuite({ cwd: fileURLToPath(new URL("..", import.meta.url)) });
  */
-export function runConformanceSuite(target: StartCommand, name = "the calendar service"): void {
+export function runConformanceSuite(
+  target: StartCommand,
+  name = "the calendar service",
+  /** `mutualTls: false` leaves out the "Mutual TLS" section, for an example that does not serve TLS_* yet. */
+  sections: { mutualTls?: boolean } = {},
+): void {
   describe(`${name} (calendar contract)`, () => {
     let authority: TestAuthority;
     let service: RunningExample;
@@ -430,6 +436,8 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
         });
       }
     });
+
+    if (sections.mutualTls !== false) describeMutualTls(target, () => authority, env);
 
     describe("SIGTERM", () => {
       it("exits with code 0 within 2 s, closing idle keep-alive connections", async () => {

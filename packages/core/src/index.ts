@@ -36,6 +36,13 @@ export type {
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export type {
+  ClientCertificateOptions,
+  ResolvedClientCertificateOptions,
+  ResolvedTrustedProxy,
+  TrustedProxyOptions,
+} from "./binding/certificate-options.js";
+export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,

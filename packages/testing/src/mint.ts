@@ -41,6 +41,11 @@ export interface MintOptions {
   kid?: string;
   /** The `typ` header; `null` omits it. Default: `"at+jwt"` (RFC 9068). */
   typ?: string | null;
+  /**
+   * Binds the token to a client certificate (RFC 8705 §3): `cnf: { "x5t#S256": thumbprint }`, from a
+   * `TestCertificate` or a thumbprint. Default: not bound.
+   */
+  certificate?: { readonly thumbprint: string } | string;
   /** Claim names to drop after everything else is applied, e.g. `["exp"]`. Default: `[]`. */
   omit?: readonly string[];
 }
@@ -94,6 +99,11 @@ export function buildClaims(context: MintContext, options: MintOptions = {}): Re
   if (options.notBeforeSec !== undefined) claims.nbf = now + options.notBeforeSec;
   if (options.scope !== undefined) claims.scope = scopeList(options.scope).join(" ");
   if (options.scp !== undefined) claims.scp = scopeList(options.scp);
+  if (options.certificate !== undefined) {
+    const thumbprint =
+      typeof options.certificate === "string" ? options.certificate : options.certificate.thumbprint;
+    claims.cnf = { "x5t#S256": thumbprint };
+  }
   Object.assign(claims, options.claims);
   for (const name of options.omit ?? []) delete claims[name];
   return claims;

@@ -3,6 +3,8 @@ import type { HeadersLike, RequestLike, VerifiedToken } from "../base/types.js";
 import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
 import { BEARER_ONLY, type ChallengeSchemes } from "../http/challenge.js";
 import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
+import { checkCertificateBoundToken, createClientCertificateReader } from "./certificate.js";
+import type { ResolvedClientCertificateOptions } from "./certificate-options.js";
 
 /** The binding step: a verified token's `cnf` against what the request proves, on every request. */
 export interface BindingStep {
@@ -23,15 +25,22 @@ export interface BindingStep {
   ): MaybePromise<VerifiedToken>;
 }
 
-/** Creates the binding step. */
-export function createBindingStep(): BindingStep {
+/**
+ * Creates the binding step. `clientCertificate` says where certificate-bound tokens' certificates come
+ * from; `clock` dates a socket's certificate.
+ */
+export function createBindingStep(
+  clientCertificate: ResolvedClientCertificateOptions = { trustedProxy: null },
+  clock: () => number = Date.now,
+): BindingStep {
+  const readCertificate = createClientCertificateReader(clientCertificate, clock);
   const schemes: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false });
   const challenges: ChallengeSchemes = BEARER_ONLY;
 
   return {
     schemes,
     challenges,
-    check(verified, _request, scheme) {
+    check(verified, request, scheme) {
       const binding = verified.binding;
       // The Bearer scheme may be off (DPoP required): `verify(token)` is a bearer presentation too.
       if (scheme === "bearer" && !schemes.bearer) throw new CredentialsRequiredError();
@@ -44,9 +53,8 @@ export function createBindingStep(): BindingStep {
         throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
       }
       if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
-      // Certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) are checked here against
-      // readBindingContext(request, scheme).certificateThumbprint; until then they are refused.
-      throw new InvalidTokenError("ERR_TOKEN_BINDING_UNSUPPORTED");
+      // Certificate-bound (RFC 8705 §3): the certificate the request presented must be the one named.
+      return checkCertificateBoundToken(verified, binding.thumbprint, request, readCertificate);
     },
   };
 }

@@ -1,6 +1,11 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
+import {
+  type ClientCertificateOptions,
+  type ResolvedClientCertificateOptions,
+  resolveClientCertificateOptions,
+} from "../binding/certificate-options.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
@@ -116,6 +121,12 @@ export interface VerifierBaseOptions {
    */
   tokenCache?: TokenCacheOptions | false;
   /**
+   * Where the client certificate of certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) comes
+   * from: the request's TLS socket, or a trusted TLS-terminating proxy's header (`trustedProxy`).
+   * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
+   */
+  clientCertificate?: ClientCertificateOptions;
+  /**
    * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
    * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
    * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
@@ -217,6 +228,7 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
   /** The `onEvent` listeners (empty when none). */
@@ -372,6 +384,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     resource,
     resourceAudience,
     resourceMetadataUrl: metadataUrl,
+    clientCertificate: resolveClientCertificateOptions(options.clientCertificate),
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
