@@ -152,6 +152,7 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "resourceMetadataUrl",
   "introspection",
   "onEvent",
+  "clientCertificate",
   "jwksUri",
   "algorithms",
   "clockToleranceSec",
