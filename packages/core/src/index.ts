@@ -21,7 +21,7 @@ export type {
   NodeRequestLike,
   QueryLike,
   RequestLike,
-  TokenBinding,
+  TokenConfirmation,
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";

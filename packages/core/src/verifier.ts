@@ -83,7 +83,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
   });
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
-  const binding: BindingStep = createBindingStep();
+  const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clock);
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,

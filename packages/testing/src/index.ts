@@ -1,6 +1,13 @@
 export { DEFAULT_TEST_ALGORITHM, TEST_ALGORITHMS, type TestAlgorithm } from "./algorithms.js";
 export { createTestAuthority, DEFAULT_TEST_AUDIENCE, DEFAULT_TEST_ISSUER } from "./authority.js";
 export { type BadTokens, UNRELATED_SCOPE, WRONG_AUDIENCE, WRONG_ISSUER } from "./bad-tokens.js";
+export {
+  accessTokenHash,
+  type BadDpopProofs,
+  createDpopKey,
+  type DpopKey,
+  type DpopProofOptions,
+} from "./dpop.js";
 export type { GarbageKind, SimulatedMode, SimulateOptions } from "./faults.js";
 export type { ListenOptions } from "./jwks-server.js";
 export type { RotateKeysOptions, TestJwks } from "./key-ring.js";

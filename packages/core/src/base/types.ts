@@ -45,7 +45,7 @@ export interface VerifiedToken {
    * What the token is bound to (its `cnf` claim), checked against the request on every use: `null`
    * for a plain bearer token.
    */
-  readonly binding: TokenBinding | null;
+  readonly binding: TokenConfirmation | null;
   /**
    * Headers to set on the response of the request this result authenticated, such as a fresh
    * `DPoP-Nonce` (RFC 9449 §8.2). Absent when there are none; scopegate's adapters set them.
@@ -54,7 +54,7 @@ export interface VerifiedToken {
 }
 
 /** How a token is bound to its client (RFC 7800 `cnf`), frozen. */
-export interface TokenBinding {
+export interface TokenConfirmation {
   /** `"dpop"`: `cnf.jkt`, proved by a DPoP proof (RFC 9449); `"mtls"`: `cnf["x5t#S256"]`, by the TLS client certificate (RFC 8705). */
   readonly method: "dpop" | "mtls";
   /** The base64url SHA-256 thumbprint the token names: of the DPoP public key (RFC 7638) or of the certificate (DER). */

@@ -1,8 +1,11 @@
 import type { MaybePromise } from "../base/maybe.js";
 import type { HeadersLike, RequestLike, VerifiedToken } from "../base/types.js";
 import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
-import { BEARER_ONLY, type ChallengeSchemes } from "../http/challenge.js";
+import type { ChallengeSchemes } from "../http/challenge.js";
 import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
+import { readBindingContext } from "./binding-context.js";
+import type { ResolvedDpopOptions } from "./dpop-options.js";
+import { createDpopProofCheck } from "./dpop-proof.js";
 
 /** The binding step: a verified token's `cnf` against what the request proves, on every request. */
 export interface BindingStep {
@@ -23,15 +26,22 @@ export interface BindingStep {
   ): MaybePromise<VerifiedToken>;
 }
 
-/** Creates the binding step. */
-export function createBindingStep(): BindingStep {
-  const schemes: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false });
-  const challenges: ChallengeSchemes = BEARER_ONLY;
+/** Creates the binding step for a verifier's DPoP options (and its clock). */
+export function createBindingStep(dpop: ResolvedDpopOptions, clock: () => number): BindingStep {
+  const schemes: AcceptedSchemes = Object.freeze({
+    bearer: dpop.mode !== "required",
+    dpop: dpop.mode !== "disabled",
+  });
+  const challenges: ChallengeSchemes = Object.freeze({
+    bearer: schemes.bearer,
+    dpopAlgs: dpop.mode === "disabled" ? null : dpop.algorithms,
+  });
+  const dpopProof = dpop.mode === "disabled" ? undefined : createDpopProofCheck(dpop, clock);
 
   return {
     schemes,
     challenges,
-    check(verified, _request, scheme) {
+    check(verified, request, scheme) {
       const binding = verified.binding;
       // The Bearer scheme may be off (DPoP required): `verify(token)` is a bearer presentation too.
       if (scheme === "bearer" && !schemes.bearer) throw new CredentialsRequiredError();
@@ -41,7 +51,8 @@ export function createBindingStep(): BindingStep {
       }
       if (binding.method === "dpop") {
         // No downgrade: a DPoP-bound token is good only with its proof (RFC 9449 §7.2).
-        throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
+        if (scheme !== "dpop" || dpopProof === undefined) throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
+        return dpopProof.check(verified, readBindingContext(request, scheme));
       }
       if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
       // Certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) are checked here against

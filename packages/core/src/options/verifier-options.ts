@@ -1,4 +1,5 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import { type DpopOptions, type ResolvedDpopOptions, resolveDpopOptions } from "../binding/dpop-options.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
@@ -72,6 +73,12 @@ export interface VerifierOptions {
    * again on each use. Failures are never cached. `false` turns it off. Default: `{ maxEntries: 10_000 }` (on).
    */
   tokenCache?: TokenCacheOptions | false;
+  /**
+   * DPoP (RFC 9449): sender-constrained tokens proved by a key the client holds. Needs `publicUrl`,
+   * where clients reach this service, to check a proof's `htu`. See docs/dpop.md.
+   * Default: `{}` (mode `"allowed"` once `publicUrl` is set, `"disabled"` without it).
+   */
+  dpop?: DpopOptions;
 }
 
 /** Options after validation and defaults. */
@@ -95,6 +102,7 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  dpop: ResolvedDpopOptions;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -213,6 +221,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (options.clock !== undefined && typeof options.clock !== "function")
     fail("clock", "expected a function returning milliseconds.");
 
+  const clock = options.clock ?? Date.now;
   let tokenCache: Required<TokenCacheOptions> | null = null;
   if (options.tokenCache !== false) {
     if (
@@ -252,7 +261,8 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     maxTokenBytes,
     allowQueryToken: options.allowQueryToken === true,
     allowBodyToken: options.allowBodyToken === true,
-    clock: options.clock ?? Date.now,
+    clock,
     tokenCache,
+    dpop: resolveDpopOptions(options.dpop, clock),
   };
 }

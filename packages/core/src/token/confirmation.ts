@@ -1,4 +1,4 @@
-import type { JwtClaims, TokenBinding } from "../base/types.js";
+import type { JwtClaims, TokenConfirmation } from "../base/types.js";
 import { InvalidTokenError } from "../http/errors.js";
 
 /** Longest thumbprint accepted in `cnf` (a SHA-256 thumbprint is 43 base64url characters). */
@@ -6,7 +6,7 @@ const MAX_THUMBPRINT_LENGTH = 128;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The confirmation members scopegate checks, and the binding each one means. */
-const METHODS = { jkt: "dpop", "x5t#S256": "mtls" } as const satisfies Record<string, TokenBinding["method"]>;
+const METHODS = { jkt: "dpop", "x5t#S256": "mtls" } as const satisfies Record<string, TokenConfirmation["method"]>;
 
 function thumbprintOf(value: unknown): string {
   if (typeof value !== "string" || value.length > MAX_THUMBPRINT_LENGTH || !BASE64URL.test(value)) {
@@ -22,7 +22,7 @@ function thumbprintOf(value: unknown): string {
  * base64url, two methods at once, or only methods scopegate cannot check (`jwk`, `kid`, …) throw
  * `InvalidTokenError`, so a binding is never silently ignored.
  */
-export function readTokenBinding(claims: Readonly<JwtClaims>): TokenBinding | null {
+export function readTokenBinding(claims: Readonly<JwtClaims>): TokenConfirmation | null {
   const cnf = claims.cnf;
   if (cnf === undefined) return null;
   if (typeof cnf !== "object" || cnf === null || Array.isArray(cnf)) {
