@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs every check the project has, in order, and ends with one plain summary line:
 //   checks: N passed, N failed
-// N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, build,
-// typecheck, three suites again on Node 22 and on Node 24, package lint per package, packed-tarball
-// import test) as one check.
+// N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, package
+// metadata, docs links, build, typecheck, the docs' TypeScript blocks, three suites again on Node
+// 22, 24 and 26, package lint, packed-tarball import test, publish dry run, the documentation site's
+// build and its test in headless Chromium) as one check.
 // Exits non-zero if anything failed. Used by `pnpm check` and therefore by .ci/run.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -30,12 +31,16 @@ const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
 const pnpmCmd = pnpm ?? "pnpm";
 
 step("lint", bin("biome"), ["check", "."]);
+step("package metadata and README links", process.execPath, [join(root, "scripts", "package-metadata.mjs")]);
+step("docs links", process.execPath, [join(root, "scripts", "docs", "check-links.mjs")]);
 const built = step("build", pnpmCmd, pnpmArgs(["-r", "--filter", "./packages/*", "run", "build"]));
 step(
   "typecheck",
   pnpmCmd,
   pnpmArgs(["-r", "--filter", "./packages/*", "--filter", "./examples/*", "run", "typecheck"]),
 );
+if (built)
+  step("docs TypeScript blocks", process.execPath, [join(root, "scripts", "docs", "typecheck-blocks.mjs")]);
 
 const report = join(root, ".vitest-results.json");
 rmSync(report, { force: true });
@@ -60,11 +65,11 @@ if (existsSync(report)) {
 }
 results.pop(); // the vitest step is represented by its test counts
 
-// The library runs on Node 20, 22 and 24; everything above ran on this machine's Node. The suites
-// of core (its differential and property tests among them), testing, and the hostile input through
-// every adapter run again on the other two, with Node binaries from the npm registry's `node`
-// package: each run is one check.
-for (const version of ["22.23.3", "24.21.0"]) {
+// The library supports Node 20.19+, 22, 24 and 26 (README); everything above ran on this machine's
+// Node (20). The suites of core (its differential and property tests among them), testing, and the
+// hostile input through every adapter run again on the newest 22, 24 and 26 the npm registry's
+// `node` package has (`npm view node versions`): each run is one check.
+for (const version of ["22.23.3", "24.21.0", "26.10.0"]) {
   step(`core, testing and hostile tests on Node ${version}`, "npx", [
     "-y",
     `node@${version}`,
@@ -77,6 +82,12 @@ for (const version of ["22.23.3", "24.21.0"]) {
 if (built) {
   step("package lint and types", process.execPath, [join(root, "scripts", "package-lint.mjs")]);
   step("packed-tarball import test", process.execPath, [join(root, "scripts", "pack-test.mjs")]);
+  // What `pnpm release` would publish, each package's `prepack` (build, then require-build) included.
+  step("publish dry run", pnpmCmd, pnpmArgs(["-r", "publish", "--dry-run", "--no-git-checks"]));
+  // The documentation site (VitePress + the TypeDoc API reference), then a reader's path through it
+  // in headless Chromium (Debian's chromium, which .ci/run installs).
+  if (step("docs site build", pnpmCmd, pnpmArgs(["docs:build"])))
+    step("docs site in Chromium", process.execPath, [join(root, "scripts", "docs", "browser-test.mjs")]);
 }
 
 for (const r of results) r.ok ? passed++ : failed++;

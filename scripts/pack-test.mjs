@@ -6,16 +6,33 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { publishablePackages, root } from "./packages.mjs";
 
-/** One export per package that proves the entry point loaded the real module. */
+/**
+ * One export per package that proves the entry point loaded the real module: those listed here,
+ * else the first function the package's built ESM entry exports (so a new package needs no entry).
+ */
 const PROBES = {
   "@scopegate/core": "createVerifier",
   "@scopegate/express": "bearerAuth",
+  "@scopegate/fastify": "scopegate",
+  "@scopegate/hono": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
   "@scopegate/testing": "createTestAuthority",
 };
+
+async function probeOf({ path, manifest }) {
+  if (PROBES[manifest.name]) return PROBES[manifest.name];
+  const entry = manifest.exports?.["."]?.import?.default ?? manifest.module;
+  const module = await import(pathToFileURL(join(path, entry)).href);
+  const name = Object.keys(module)
+    .sort()
+    .find((key) => typeof module[key] === "function");
+  if (!name) throw new Error(`${manifest.name}: its ESM entry exports no function to probe`);
+  return name;
+}
 
 const pnpm =
   process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
@@ -25,12 +42,16 @@ const packDir = join(root, ".pack");
 rmSync(packDir, { recursive: true, force: true });
 mkdirSync(packDir);
 const packages = publishablePackages();
+for (const pkg of packages) PROBES[pkg.manifest.name] = await probeOf(pkg);
 const dependencies = {};
 const peers = {};
 for (const { path, manifest } of packages) {
+  // The build step has just run: skip `prepack` (which would build again); the publish dry run in
+  // `pnpm check` exercises it.
   execFileSync(pnpm[0], [...pnpm.slice(1), "pack", "--pack-destination", packDir], {
     cwd: path,
     stdio: "ignore",
+    env: { ...process.env, npm_config_ignore_scripts: "true" },
   });
   Object.assign(peers, manifest.peerDependencies ?? {});
 }

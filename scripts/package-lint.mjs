@@ -11,7 +11,12 @@ for (const { path, manifest } of publishablePackages()) {
     ["attw", ["--pack", "."]],
   ]) {
     process.stdout.write(`\n${manifest.name}: ${tool}\n`);
-    const run = spawnSync(join(root, "node_modules", ".bin", tool), args, { cwd: path, stdio: "inherit" });
+    // `npm pack` without `prepack`: the packages were just built.
+    const run = spawnSync(join(root, "node_modules", ".bin", tool), args, {
+      cwd: path,
+      stdio: "inherit",
+      env: { ...process.env, npm_config_ignore_scripts: "true" },
+    });
     if (run.status !== 0) failures++;
   }
 }

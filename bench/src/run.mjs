@@ -6,6 +6,7 @@ import { ALGORITHMS, AUDIENCE, generateKeys, ISSUER, jwksOf, startJwksServer } f
 import { httpTable, runHttp } from "./http.mjs";
 import { memoryTable, runMemory } from "./memory.mjs";
 import { microTables, runMicro, writeMicroFixtures } from "./micro.mjs";
+import { summarize } from "./summary.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -121,6 +122,11 @@ const resultsDir = new URL("../results/", import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(new URL(quick ? "quick.raw.json" : "last.raw.json", resultsDir), JSON.stringify(raw, null, 2));
 if (!quick && !only && !libraries && !process.env.SCOPEGATE_CORE) {
+  // The charts on the documentation site are this run's.
+  writeFileSync(
+    new URL("summary.json", resultsDir),
+    `${JSON.stringify(summarize(raw, ALGORITHMS), null, 2)}\n`,
+  );
   // The results section of docs/benchmarks.md is this run's.
   const docs = new URL("../../docs/benchmarks.md", import.meta.url);
   const text = readFileSync(docs, "utf8");

@@ -34,18 +34,47 @@ export function readConfig(env) {
   const portText = read(env, "PORT") ?? "3000";
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
   if (!(port >= 0 && port <= 65535)) throw new ConfigError("PORT must be an integer from 0 to 65535");
-  return { issuer, audience, jwksUri, host, port };
+  const redisUrl = read(env, "REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError("REDIS_URL must be a redis:// or rediss:// URL");
+  }
+  return { issuer, audience, jwksUri, host, port, redisUrl, introspection: readIntrospection(env) };
+}
+
+/**
+ * `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`: all three, or none.
+ * @param {Record<string, string | undefined>} env
+ * @returns {import("./index.js").IntrospectionConfig | undefined}
+ */
+function readIntrospection(env) {
+  const endpoint = read(env, "INTROSPECTION_ENDPOINT");
+  const clientId = read(env, "INTROSPECTION_CLIENT_ID");
+  const clientSecret = read(env, "INTROSPECTION_CLIENT_SECRET");
+  if (endpoint === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  if (endpoint === undefined || clientId === undefined || clientSecret === undefined) {
+    throw new ConfigError(
+      "INTROSPECTION_ENDPOINT, INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go together: set all three or none",
+    );
+  }
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new ConfigError("INTROSPECTION_ENDPOINT must be an absolute https:// URL");
+  }
+  return { endpoint, clientId, clientSecret };
 }
 
 /**
  * The verifier options for these settings: the library's defaults for everything else.
  * @param {import("./index.js").Config} config
+ * @param {import("./index.js").SharedState | null} [shared] state shared with other instances (REDIS_URL)
  */
-export function verifierOptions(config) {
+export function verifierOptions(config, shared = null) {
   return {
     issuer: config.issuer,
     audience: config.audience,
     ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
+    ...(shared ? { jwks: { store: shared.jwksStore } } : {}),
+    // Tokens that are not JWTs are introspected (RFC 7662, client_secret_basic: the library's default).
+    ...(config.introspection ? { introspection: { ...config.introspection } } : {}),
   };
 }
 
@@ -54,6 +83,9 @@ const VARIABLES = /** @type {Record<string, string>} */ ({
   issuer: "ISSUER",
   audience: "AUDIENCE",
   jwksUri: "JWKS_URI",
+  "introspection.endpoint": "INTROSPECTION_ENDPOINT",
+  "introspection.clientId": "INTROSPECTION_CLIENT_ID",
+  "introspection.clientSecret": "INTROSPECTION_CLIENT_SECRET",
 });
 
 /**
@@ -61,7 +93,7 @@ const VARIABLES = /** @type {Record<string, string>} */ ({
  * @param {string} message
  */
 export function namingVariables(message) {
-  return message.replace(/`([A-Za-z]+)(\[[^\]]*\])?`/g, (whole, /** @type {string} */ option) =>
+  return message.replace(/`([A-Za-z.]+)(\[[^\]]*\])?`/g, (whole, /** @type {string} */ option) =>
     VARIABLES[option] === undefined ? whole : VARIABLES[option],
   );
 }

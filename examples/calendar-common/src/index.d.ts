@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as NetServer } from "node:net";
+import type { JwksStore } from "@scopegate/core";
 
 /** The calendar service's settings (../../../shared/conformance.md, "Where and how it starts"). */
 export interface Config {
@@ -13,6 +14,23 @@ export interface Config {
   host: string;
   /** Listen port (`PORT`); 0 picks a free one. Default: 3000. */
   port: number;
+  /** Where state shared by several instances lives (`REDIS_URL`). Default: unset (in process). */
+  redisUrl: string | undefined;
+  /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
+  introspection: IntrospectionConfig | undefined;
+}
+
+/** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
+export interface IntrospectionConfig {
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** State that several instances share through Redis (`REDIS_URL`). */
+export interface SharedState {
+  jwksStore: JwksStore;
+  close(): Promise<void>;
 }
 
 export type CalendarEvent = Record<string, unknown> & { id: string };
@@ -28,11 +46,14 @@ export interface CalendarVerifierOptions {
   issuer: string;
   audience: string[];
   jwksUri?: string;
+  jwks?: { store: JwksStore };
+  introspection?: IntrospectionConfig;
 }
 
 export declare class ConfigError extends Error {}
 export declare function readConfig(env: Record<string, string | undefined>): Config;
-export declare function verifierOptions(config: Config): CalendarVerifierOptions;
+export declare function verifierOptions(config: Config, shared?: SharedState | null): CalendarVerifierOptions;
+export declare function connectSharedState(config: Config): Promise<SharedState | null>;
 export declare function namingVariables(message: string): string;
 export declare function createEventStore(): EventStore;
 export declare function handleSignals(): (stop: () => Promise<void>) => void;

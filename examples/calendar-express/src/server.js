@@ -5,6 +5,7 @@
 import {
   announceListening,
   closeServer,
+  connectSharedState,
   exitWithConfigError,
   handleSignals,
   readConfig,
@@ -18,11 +19,14 @@ const { createApp } = await import("./app.js");
 
 /** @type {import("@scopegate-examples/calendar-common").Config} */
 let config;
+/** @type {import("@scopegate-examples/calendar-common").SharedState | null} */
+let shared = null;
 /** @type {import("@scopegate/express").Verifier} */
 let verifier;
 try {
   config = readConfig(process.env);
-  verifier = createVerifier(verifierOptions(config));
+  shared = await connectSharedState(config);
+  verifier = createVerifier(verifierOptions(config, shared));
 } catch (error) {
   exitWithConfigError(NAME, error);
 }
@@ -35,4 +39,7 @@ server.once("error", (/** @type {NodeJS.ErrnoException} */ error) => {
   );
 });
 server.once("listening", () => announceListening(server, config));
-onStop(() => closeServer(server));
+onStop(async () => {
+  await closeServer(server);
+  await shared?.close();
+});

@@ -6,9 +6,11 @@ import type { NestExpressApplication } from "@nestjs/platform-express";
 import {
   announceListening,
   type Config,
+  connectSharedState,
   exitWithConfigError,
   handleSignals,
   readConfig,
+  type SharedState,
   verifierOptions,
 } from "@scopegate-examples/calendar-common";
 import { AppModule } from "./app.module.js";
@@ -17,11 +19,13 @@ const NAME = "calendar-nestjs";
 const onStop = handleSignals();
 
 let config: Config;
+let shared: SharedState | null = null;
 let app: NestExpressApplication;
 try {
   config = readConfig(process.env);
+  shared = await connectSharedState(config);
   app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(verifierOptions(config)),
+    AppModule.forRoot(verifierOptions(config, shared)),
     // No Nest logging: stdout carries only the `listening on` line; errors are one line on stderr.
     { logger: false, abortOnError: false },
   );
@@ -42,4 +46,5 @@ onStop(async () => {
   // second to finish, then their connections are closed too.
   setTimeout(() => app.getHttpServer().closeAllConnections(), 1000).unref();
   await app.close();
+  await shared?.close();
 });

@@ -6,6 +6,7 @@ import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBearerFailure, expectJsonFailure } from "./expect-failure.js";
 import { bearer, type CallOptions, call, type Method } from "./http.js";
+import { describeOpaqueTokens } from "./opaque-tokens.js";
 import { pnpmCommand, type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
 import { CREDENTIAL_CASES } from "./token-cases.js";
 
@@ -308,6 +309,8 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
       }
     });
 
+    describeOpaqueTokens(target, AUDIENCE);
+
     describe("configuration errors", () => {
       const cases: [string, (base: Record<string, string>) => Record<string, string>][] = [
         ["ISSUER is missing", ({ ISSUER: _, ...rest }) => rest],
@@ -323,6 +326,19 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
         ["PORT is not a number", (base) => ({ ...base, PORT: "eighty" })],
         ["PORT is out of range", (base) => ({ ...base, PORT: "65536" })],
         ["PORT is negative", (base) => ({ ...base, PORT: "-1" })],
+        [
+          "INTROSPECTION_ENDPOINT is set without the client id and secret",
+          (base) => ({ ...base, INTROSPECTION_ENDPOINT: "https://auth.example.com/introspect" }),
+        ],
+        [
+          "INTROSPECTION_ENDPOINT is not a URL",
+          (base) => ({
+            ...base,
+            INTROSPECTION_ENDPOINT: "introspect",
+            INTROSPECTION_CLIENT_ID: "calendar",
+            INTROSPECTION_CLIENT_SECRET: "secret",
+          }),
+        ],
       ];
       for (const [title, change] of cases) {
         it(`exits with code 2 and one line on stderr, listening nowhere, when ${title}`, async () => {

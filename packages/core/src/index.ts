@@ -13,6 +13,14 @@ export {
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
+export {
+  canonicalResource,
+  isLoopbackHost,
+  isSameResource,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./base/resource.js";
 export type {
   HeadersLike,
   JsonValue,
@@ -25,6 +33,23 @@ export type {
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export { createEventHub, type EventHub } from "./events/event-hub.js";
+export type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  JwksFetchFailedEvent,
+  JwksFetchSucceededEvent,
+  JwksRefreshFailedEvent,
+  ReplayDetectedEvent,
+  ScopegateEvent,
+  ScopegateEventListener,
+  ScopegateEventType,
+  StaleKeysServedEvent,
+  TokenBinding,
+  TokenRefusedEvent,
+  TokenVerifiedEvent,
+  UnknownKidEvent,
+} from "./events/scopegate-event.js";
 export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
 export {
   type ChallengeParams,
@@ -47,6 +72,7 @@ export {
   ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
+  IntrospectionUnavailableError,
   type InvalidDpopProofCode,
   InvalidDpopProofError,
   type InvalidRequestCode,
@@ -57,14 +83,40 @@ export {
   JwksUnavailableError,
   type JwksUnavailableOptions,
 } from "./http/errors.js";
+export {
+  createResourceMetadata,
+  type ResourceMetadata,
+  type ResourceMetadataDocument,
+  type ResourceMetadataOptions,
+  type ResourceMetadataResponse,
+  type ResourceMetadataSource,
+} from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
+export {
+  IntrospectionFailure,
+  type IntrospectionFailureCode,
+} from "./introspection/introspection-failure.js";
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuthMethod,
+  IntrospectionEvent,
+  IntrospectionOptions,
+  IntrospectionPrivateKey,
+  ResolvedIntrospectionOptions,
+} from "./introspection/introspection-options.js";
+export {
+  createMemoryIntrospectionStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+  type MemoryIntrospectionStoreOptions,
+} from "./introspection/introspection-store.js";
 export {
   createDiscovery,
   type Discovery,
   type DiscoveryEvent,
   type DiscoveryOptions,
 } from "./keys/discovery.js";
-export { RemoteFetchError, type RemoteFetchErrorCode } from "./keys/fetch-json.js";
 export {
   createJwksCache,
   type FetchLike,
@@ -72,6 +124,8 @@ export {
   type JwksCacheEvent,
   type JwksCacheOptions,
   type JwksFetchReason,
+  type JwksStatus,
+  type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
 export {
@@ -79,12 +133,16 @@ export {
   type JwksRecord,
   type JwksStore,
   type MemoryJwksStoreOptions,
+  type SharedFetchRequest,
+  type SharedJwksRecord,
 } from "./keys/jwks-store.js";
 export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {
+  AudienceOptions,
   ClaimValidator,
   ResolvedVerifierOptions,
   TokenTypeMode,
+  VerifierBaseOptions,
   VerifierOptions,
 } from "./options/verifier-options.js";
 export {

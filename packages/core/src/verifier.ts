@@ -8,8 +8,16 @@ import {
   type KnownToken,
 } from "./http/bearer.js";
 import type { ChallengeScheme } from "./http/challenge.js";
-import { type BearerError, InvalidTokenError, isBearerError, withChallenges } from "./http/errors.js";
+import {
+  type BearerError,
+  type ChallengeContext,
+  InvalidTokenError,
+  isBearerError,
+  withChallenge,
+} from "./http/errors.js";
+import { createIntrospector, type Introspector } from "./introspection/introspector.js";
 import { createDiscovery, type Discovery } from "./keys/discovery.js";
+import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
 import type { KeySelector } from "./keys/key-selection.js";
@@ -20,7 +28,7 @@ import {
 } from "./options/verifier-options.js";
 import { checkSignature } from "./signature/signature.js";
 import { checkIssuer, checkTokenType } from "./token/claims.js";
-import { checkCurrentClaims } from "./token/current-claims.js";
+import { checkCurrentClaims, runValidators } from "./token/current-claims.js";
 import { requireScopes, type ScopeRequirement } from "./token/scopes.js";
 import {
   type CachedVerification,
@@ -45,7 +53,7 @@ export interface Verifier {
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
   /** Extracts the access token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
-  /** Throws `InsufficientScopeError` (with this verifier's realm) unless the token has the scopes. */
+  /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
@@ -80,7 +88,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.discovery,
     // Discovery refuses any issuer but the configured ones on its own, behind the verifier's `iss` check.
-    issuers: resolved.issuers.filter((iss) => !resolved.jwksUris.has(iss)),
+    issuers: resolved.issuers.filter(
+      (iss) =>
+        !resolved.jwksUris.has(iss) ||
+        (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
+    ),
   });
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
   const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clock);
@@ -88,9 +100,32 @@ export function createVerifier(options: VerifierOptions): Verifier {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
   };
-  const realm = resolved.realm;
+  const challenge: ChallengeContext = {
+    realm: resolved.realm,
+    resourceMetadataUrl: resolved.resourceMetadataUrl,
+    schemes: binding.challenges,
+  };
+  const scopeOptions = {
+    realm: resolved.realm,
+    resourceMetadata: resolved.resourceMetadataUrl ?? undefined,
+  };
 
   const tokenCache: TokenCache | null = resolved.tokenCache && createTokenCache(resolved.tokenCache);
+  const introspector: Introspector | null =
+    resolved.introspection &&
+    createIntrospector(resolved.introspection, {
+      fetch: fetchImpl ?? globalFetch,
+      clock: resolved.clock,
+      algorithms: resolved.algorithms,
+      claims: resolved,
+      maxTokenBytes: resolved.maxTokenBytes,
+      discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      answerKey: async (selector) =>
+        jwksCache.getKey(await keys.jwksUriFor(resolved.introspection?.issuer as string), selector),
+      ...(resolved.validators.length > 0
+        ? { validate: (claims, header) => runValidators(claims, header, resolved.validators) }
+        : {}),
+    });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
 
   /**
@@ -100,6 +135,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * has to be waited for. Throws (or rejects with) whatever failed first, in the same order either way.
    */
   function verifyToken(token: string): MaybePromise<VerifiedToken> {
+    if (introspector?.handles(token)) return introspector.verify(token); // an opaque token: RFC 7662
     const cached = tokenCache?.get(token, resolved.clock());
     if (cached !== undefined) {
       const reused = reuse(token, cached);
@@ -200,7 +236,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const bearer = isBearerError(error)
       ? error
       : new InvalidTokenError("ERR_TOKEN_REJECTED", { cause: error });
-    return withChallenges(bearer, realm, binding.challenges, scheme && CHALLENGE_OF[scheme]);
+    return withChallenge(bearer, challenge, scheme && CHALLENGE_OF[scheme]);
   }
   const rejectAs = {
     bearer: (error: unknown): Promise<never> => Promise.reject(asBearerError(error, "bearer")),
@@ -249,7 +285,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     },
     requireScopes(token, requirement) {
       try {
-        requireScopes(token, requirement, { realm });
+        requireScopes(token, requirement, scopeOptions);
       } catch (error) {
         throw asBearerError(error, token.binding?.method === "dpop" ? "dpop" : "bearer");
       }
@@ -257,6 +293,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     async warm() {
       try {
         await Promise.all(resolved.issuers.map(async (iss) => jwksCache.warm(await keys.jwksUriFor(iss))));
+        await introspector?.warm();
       } catch (error) {
         throw asBearerError(error, undefined);
       }

@@ -11,7 +11,7 @@ import {
   InsufficientScopeError,
   InvalidDpopProofError,
   InvalidTokenError,
-  withChallenges,
+  withChallenge,
 } from "../src/http/errors.js";
 
 const BOTH: ChallengeSchemes = { bearer: true, dpopAlgs: ["ES256", "EdDSA"] };
@@ -48,7 +48,11 @@ describe("formatChallenges", () => {
 
 describe("errors with a verifier's challenges", () => {
   it("answers a DPoP proof error in the DPoP challenge whatever scheme the verifier tags it with", () => {
-    const error = withChallenges(new InvalidDpopProofError("ERR_DPOP_PROOF_URL"), "cal", BOTH, "Bearer");
+    const error = withChallenge(
+      new InvalidDpopProofError("ERR_DPOP_PROOF_URL"),
+      { realm: "cal", resourceMetadataUrl: null, schemes: BOTH },
+      "Bearer",
+    );
     expect(error.status).toBe(401);
     expect(error.error).toBe("invalid_dpop_proof");
     expect(error.headers["WWW-Authenticate"]).toMatch(/^DPoP realm="cal", error="invalid_dpop_proof", /);
@@ -56,16 +60,19 @@ describe("errors with a verifier's challenges", () => {
   });
 
   it("answers use_dpop_nonce with the nonce in DPoP-Nonce", () => {
-    const error = withChallenges(new DpopNonceError({ nonce: "n-1" }), "api", BOTH, "DPoP");
+    const error = withChallenge(
+      new DpopNonceError({ nonce: "n-1" }),
+      { realm: "api", resourceMetadataUrl: null, schemes: BOTH },
+      "DPoP",
+    );
     expect(error.headers["DPoP-Nonce"]).toBe("n-1");
     expect(error.headers["WWW-Authenticate"]).toMatch(/^DPoP realm="api", error="use_dpop_nonce"/);
   });
 
   it("names the scope in the challenge of the scheme the request used", () => {
-    const error = withChallenges(
+    const error = withChallenge(
       new InsufficientScopeError({ requiredScopes: ["event.read"], match: "all" }),
-      "api",
-      BOTH,
+      { realm: "api", resourceMetadataUrl: null, schemes: BOTH },
       "DPoP",
     );
     expect(error.headers["WWW-Authenticate"]).toMatch(
@@ -74,12 +81,32 @@ describe("errors with a verifier's challenges", () => {
   });
 
   it("keeps the bare challenge bare, for every scheme offered", () => {
-    const error = withChallenges(new CredentialsRequiredError(), "api", BOTH, undefined);
+    const error = withChallenge(new CredentialsRequiredError(), {
+      realm: "api",
+      resourceMetadataUrl: null,
+      schemes: BOTH,
+    });
     expect(error.headers["WWW-Authenticate"]).toBe(
       'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA"',
     );
     expect(
-      withChallenges(new InvalidTokenError("ERR_TOKEN_EXPIRED"), "api", BEARER_ONLY, "DPoP").scheme,
+      withChallenge(
+        new InvalidTokenError("ERR_TOKEN_EXPIRED"),
+        { realm: "api", resourceMetadataUrl: null, schemes: BEARER_ONLY },
+        "DPoP",
+      ).scheme,
     ).toBe("DPoP");
+  });
+
+  it("points every challenge at the resource metadata", () => {
+    const url = "https://api.example.com/.well-known/oauth-protected-resource";
+    const error = withChallenge(new CredentialsRequiredError(), {
+      realm: "api",
+      resourceMetadataUrl: url,
+      schemes: BOTH,
+    });
+    expect(error.headers["WWW-Authenticate"]).toBe(
+      `Bearer realm="api", resource_metadata="${url}", DPoP realm="api", resource_metadata="${url}", algs="ES256 EdDSA"`,
+    );
   });
 });

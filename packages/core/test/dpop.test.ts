@@ -22,7 +22,11 @@ function request(
   return {
     method,
     url,
-    headers: { authorization: `${scheme} ${token}`, ...(proof === undefined ? {} : { dpop: proof }), ...headers },
+    headers: {
+      authorization: `${scheme} ${token}`,
+      ...(proof === undefined ? {} : { dpop: proof }),
+      ...headers,
+    },
   };
 }
 
@@ -35,8 +39,10 @@ describe("DPoP (RFC 9449) in the verifier", () => {
   });
   afterAll(() => authority.close());
 
-  const verifierWith = (dpop: VerifierOptions["dpop"] = { publicUrl: ORIGIN }, more: Partial<VerifierOptions> = {}) =>
-    createVerifier({ ...authority.verifierOptions(), dpop, ...more });
+  const verifierWith = (
+    dpop: VerifierOptions["dpop"] = { publicUrl: ORIGIN },
+    more: Partial<VerifierOptions> = {},
+  ) => createVerifier({ ...authority.verifierOptions(), dpop, ...more });
 
   it("accepts a DPoP-bound token with a valid proof and says how it is bound", async () => {
     const verifier = verifierWith();
@@ -55,7 +61,9 @@ describe("DPoP (RFC 9449) in the verifier", () => {
       const proof = await key.proof({ method: "GET", url: URL_EVENTS, accessToken: token });
       await verifier.authenticate(request(token, proof));
     }
-    expect((await failure(verifier.authenticate(request(token, undefined)))).code).toBe("ERR_DPOP_PROOF_MISSING");
+    expect((await failure(verifier.authenticate(request(token, undefined)))).code).toBe(
+      "ERR_DPOP_PROOF_MISSING",
+    );
   });
 
   it("refuses a replayed proof with 401 invalid_dpop_proof in a DPoP challenge", async () => {
@@ -66,7 +74,10 @@ describe("DPoP (RFC 9449) in the verifier", () => {
     const error = await failure(verifier.authenticate(request(token, proof)));
     expect(error.code).toBe("ERR_DPOP_PROOF_REPLAYED");
     expect(error.status).toBe(401);
-    expect(error.body()).toEqual({ error: "invalid_dpop_proof", error_description: "The DPoP proof was already used" });
+    expect(error.body()).toEqual({
+      error: "invalid_dpop_proof",
+      error_description: "The DPoP proof was already used",
+    });
     expect(error.headers["WWW-Authenticate"]).toBe(
       'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof was already used", algs="ES256 RS256 PS256 EdDSA", Bearer realm="api"',
     );
@@ -127,10 +138,14 @@ describe("DPoP (RFC 9449) in the verifier", () => {
     const verifier = verifierWith();
     const token = await authority.mint();
     const proof = await key.proof({ method: "GET", url: URL_EVENTS, accessToken: token });
-    expect((await failure(verifier.authenticate(request(token, proof)))).code).toBe("ERR_TOKEN_NOT_DPOP_BOUND");
+    expect((await failure(verifier.authenticate(request(token, proof)))).code).toBe(
+      "ERR_TOKEN_NOT_DPOP_BOUND",
+    );
     expect((await verifier.authenticate(request(token, undefined, { scheme: "Bearer" }))).binding).toBeNull();
     const bare = await failure(verifier.authenticate({ headers: {} }));
-    expect(bare.headers["WWW-Authenticate"]).toBe('Bearer realm="api", DPoP realm="api", algs="ES256 RS256 PS256 EdDSA"');
+    expect(bare.headers["WWW-Authenticate"]).toBe(
+      'Bearer realm="api", DPoP realm="api", algs="ES256 RS256 PS256 EdDSA"',
+    );
   });
 
   it("with mode required, takes only DPoP: Bearer counts as no credentials", async () => {
@@ -175,8 +190,16 @@ describe("DPoP (RFC 9449) in the verifier", () => {
   it("checks htu against the configured URL, never the Host or X-Forwarded-* headers", async () => {
     const verifier = verifierWith();
     const token = await authority.mint({ dpop: key });
-    const proof = await key.proof({ method: "GET", url: "https://other.example.net/events", accessToken: token });
-    const forged = { host: "other.example.net", "x-forwarded-host": "other.example.net", "x-forwarded-proto": "https" };
+    const proof = await key.proof({
+      method: "GET",
+      url: "https://other.example.net/events",
+      accessToken: token,
+    });
+    const forged = {
+      host: "other.example.net",
+      "x-forwarded-host": "other.example.net",
+      "x-forwarded-proto": "https",
+    };
     const error = await failure(verifier.authenticate(request(token, proof, { headers: forged })));
     expect(error.code).toBe("ERR_DPOP_PROOF_URL");
   });
@@ -188,17 +211,29 @@ describe("DPoP (RFC 9449) in the verifier", () => {
       const proof = await key.proof({ method: "GET", url, accessToken: token });
       await expect(verifier.authenticate(request(token, proof))).resolves.toBeDefined();
     }
-    const proof = await key.proof({ method: "GET", url: "https://gateway.example.com/events", accessToken: token });
+    const proof = await key.proof({
+      method: "GET",
+      url: "https://gateway.example.com/events",
+      accessToken: token,
+    });
     expect((await failure(verifier.authenticate(request(token, proof)))).code).toBe("ERR_DPOP_PROOF_URL");
   });
 
   it("with trustProxy, builds the origin from X-Forwarded-Proto and X-Forwarded-Host", async () => {
     const verifier = verifierWith({ trustProxy: true });
     const token = await authority.mint({ dpop: key });
-    const proof = await key.proof({ method: "GET", url: "https://edge.example.org/events", accessToken: token });
+    const proof = await key.proof({
+      method: "GET",
+      url: "https://edge.example.org/events",
+      accessToken: token,
+    });
     const forwarded = { "x-forwarded-proto": "https", "x-forwarded-host": "edge.example.org, inner:8080" };
     await expect(verifier.authenticate(request(token, proof, { headers: forwarded }))).resolves.toBeDefined();
-    const again = await key.proof({ method: "GET", url: "https://edge.example.org/events", accessToken: token });
+    const again = await key.proof({
+      method: "GET",
+      url: "https://edge.example.org/events",
+      accessToken: token,
+    });
     expect((await failure(verifier.authenticate(request(token, again)))).code).toBe("ERR_DPOP_PROOF_URL");
   });
 
@@ -206,14 +241,18 @@ describe("DPoP (RFC 9449) in the verifier", () => {
     const own = await createDpopKey(alg);
     const token = await authority.mint({ dpop: own });
     const proof = await own.proof({ method: "GET", url: URL_EVENTS, accessToken: token });
-    expect((await verifierWith().authenticate(request(token, proof))).binding?.thumbprint).toBe(own.thumbprint);
+    expect((await verifierWith().authenticate(request(token, proof))).binding?.thumbprint).toBe(
+      own.thumbprint,
+    );
   });
 
   it("refuses a proof algorithm outside the allow-list", async () => {
     const own = await createDpopKey("ES384");
     const token = await authority.mint({ dpop: own });
     const proof = await own.proof({ method: "GET", url: URL_EVENTS, accessToken: token });
-    expect((await failure(verifierWith().authenticate(request(token, proof)))).code).toBe("ERR_DPOP_PROOF_ALGORITHM");
+    expect((await failure(verifierWith().authenticate(request(token, proof)))).code).toBe(
+      "ERR_DPOP_PROOF_ALGORITHM",
+    );
     const allowing = verifierWith({ publicUrl: ORIGIN, algorithms: ["ES384"] });
     await expect(allowing.authenticate(request(token, proof))).resolves.toBeDefined();
   });
@@ -293,7 +332,10 @@ describe("the DPoP replay store", () => {
   afterAll(() => authority.close());
 
   const run = async (replayStore: ReplayStore) => {
-    const verifier = createVerifier({ ...authority.verifierOptions(), dpop: { publicUrl: ORIGIN, replayStore } });
+    const verifier = createVerifier({
+      ...authority.verifierOptions(),
+      dpop: { publicUrl: ORIGIN, replayStore },
+    });
     const token = await authority.mint({ dpop: key });
     const proof = await key.proof({ method: "GET", url: URL_EVENTS, accessToken: token });
     return verifier.authenticate(request(token, proof));

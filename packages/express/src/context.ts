@@ -37,6 +37,7 @@ export function setContext(req: Request, context: AuthContext): void {
   if (context.token) {
     req.auth = context.token;
     const headers = context.token.responseHeaders;
-    if (headers !== undefined && req.res) for (const name in headers) req.res.setHeader(name, headers[name] as string);
+    if (headers !== undefined && req.res)
+      for (const name in headers) req.res.setHeader(name, headers[name] as string);
   } else delete req.auth;
 }

@@ -101,7 +101,9 @@ export class ScopegateGuard implements CanActivate {
    * `response.header(name, value)`, which Express's `res` and Fastify's `reply` both have.
    */
   protected setResponseHeaders(context: ExecutionContext, headers: Readonly<Record<string, string>>): void {
-    const response = context.switchToHttp().getResponse<{ header?: (name: string, value: string) => unknown }>();
+    const response = context
+      .switchToHttp()
+      .getResponse<{ header?: (name: string, value: string) => unknown }>();
     if (typeof response?.header !== "function") return;
     for (const name in headers) response.header(name, headers[name] as string);
   }

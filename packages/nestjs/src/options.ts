@@ -2,7 +2,10 @@ import type { FactoryProvider, ModuleMetadata } from "@nestjs/common";
 import type { VerifierOptions } from "@scopegate/core";
 
 /** What the guard and its verifier are configured with: every `VerifierOptions` option, plus guard options. */
-export interface ScopegateOptions extends VerifierOptions {
+export type ScopegateOptions = VerifierOptions & ScopegateGuardOptions;
+
+/** The guard's own options. */
+export interface ScopegateGuardOptions {
   /**
    * When `false`, a request without any credentials passes the guard with no token (`@Auth()` gives
    * `undefined`), unless its route requires scopes. A token that is present is still verified, and a
@@ -31,7 +34,7 @@ export interface ScopegateModuleExtras {
 }
 
 /** Options of `ScopegateModule.forRoot`. */
-export interface ScopegateModuleOptions extends ScopegateOptions, ScopegateModuleExtras {}
+export type ScopegateModuleOptions = ScopegateOptions & ScopegateModuleExtras;
 
 /** Options of `ScopegateModule.forRootAsync`: the options come from a factory with injected dependencies. */
 export interface ScopegateModuleAsyncOptions extends ScopegateModuleExtras {

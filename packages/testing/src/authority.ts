@@ -1,17 +1,31 @@
 import { checkAlgorithm, DEFAULT_TEST_ALGORITHM, type TestAlgorithm } from "./algorithms.js";
 import { createBadTokens } from "./bad-tokens.js";
 import { type Answer, FaultState, type Outcome } from "./faults.js";
+import {
+  DEFAULT_INTROSPECTION_CLIENT_ID,
+  DEFAULT_INTROSPECTION_CLIENT_SECRET,
+  type IntrospectionClient,
+  type IntrospectionHttpRequest,
+  OpaqueTokens,
+} from "./introspection.js";
 import { type RunningServer, startJwksServer } from "./jwks-server.js";
 import { KeyRing } from "./key-ring.js";
 import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
 import { createMemoryFetch, Sleeper } from "./memory-fetch.js";
-import { discoveryDocument, discoveryUrls, type Endpoint, JWKS_PATH } from "./metadata.js";
+import {
+  discoveryDocument,
+  discoveryUrls,
+  type Endpoint,
+  INTROSPECTION_PATH,
+  JWKS_PATH,
+} from "./metadata.js";
 import { type MintContext, mint } from "./mint.js";
 import { warnIfProduction } from "./production-guard.js";
 import type {
   TestAuthority,
   TestAuthorityOptions,
   TestAuthorityServer,
+  TestIntrospectionOptions,
   TestVerifierOptions,
 } from "./types.js";
 
@@ -51,14 +65,27 @@ function checkAudience(value: unknown): string | string[] {
   return typeof value === "string" ? value : (list as string[]);
 }
 
-/** The in-memory JWKS URL of `issuer`: `${issuer without trailing slash}/jwks.json`. */
-function memoryJwksUri(issuer: string): string {
+/** The in-memory URL of `path` under `issuer`: `${issuer without trailing slash}${path}`. */
+function memoryUri(issuer: string, path: string): string {
   try {
     const url = new URL(issuer);
-    return `${url.origin}${url.pathname.replace(/\/$/, "")}${JWKS_PATH}`;
+    return `${url.origin}${url.pathname.replace(/\/$/, "")}${path}`;
   } catch {
-    return new URL(JWKS_PATH, DEFAULT_TEST_ISSUER).href;
+    return new URL(path, DEFAULT_TEST_ISSUER).href;
   }
+}
+
+function checkIntrospectionClient(value: TestAuthorityOptions["introspectionClient"]): IntrospectionClient {
+  if (value !== undefined && (typeof value !== "object" || value === null))
+    fail("introspectionClient", "expected { clientId?, clientSecret?, jwks? }.");
+  const clientId = value?.clientId ?? DEFAULT_INTROSPECTION_CLIENT_ID;
+  if (typeof clientId !== "string" || clientId.length === 0)
+    fail("introspectionClient.clientId", "expected a non-empty string.");
+  const client: IntrospectionClient = { clientId };
+  const secret = value?.clientSecret === undefined ? DEFAULT_INTROSPECTION_CLIENT_SECRET : value.clientSecret;
+  if (secret !== null) client.clientSecret = secret;
+  if (value?.jwks !== undefined) client.jwks = value.jwks;
+  return client;
 }
 
 const originAndPath = (href: string): string | undefined => {
@@ -83,7 +110,9 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
   if (explicitIssuer && (typeof options.issuer !== "string" || options.issuer.length === 0))
     fail("issuer", "expected a non-empty string.");
   const baseIssuer = options.issuer ?? DEFAULT_TEST_ISSUER;
-  const baseJwksUri = memoryJwksUri(baseIssuer);
+  const baseJwksUri = memoryUri(baseIssuer, JWKS_PATH);
+  const baseIntrospectionUri = memoryUri(baseIssuer, INTROSPECTION_PATH);
+  const introspectionClient = checkIntrospectionClient(options.introspectionClient);
   const algorithm = checkAlgorithm("algorithm", options.algorithm ?? DEFAULT_TEST_ALGORITHM);
   if (options.clock !== undefined && typeof options.clock !== "function")
     fail("clock", "expected a function returning milliseconds since the epoch.");
@@ -94,7 +123,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
   const keys = new KeyRing(await generateTestKey(algorithm));
   const faults = new FaultState();
   const sleeper = new Sleeper();
-  const counts = { jwks: 0, discovery: 0 };
+  const counts = { jwks: 0, discovery: 0, introspection: 0 };
   let running: RunningServer | undefined;
   let serverView: TestAuthorityServer | undefined;
   let starting: Promise<TestAuthorityServer> | undefined;
@@ -102,29 +131,49 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
 
   const issuer = () => (explicitIssuer || !running ? baseIssuer : running.url);
   const jwksUri = () => (running ? `${running.url}${JWKS_PATH}` : baseJwksUri);
+  const introspectionUri = () => (running ? `${running.url}${INTROSPECTION_PATH}` : baseIntrospectionUri);
 
-  const answer = (endpoint: Endpoint): Answer => {
+  const answer = (endpoint: "jwks" | "discovery"): Answer => {
     if (endpoint === "discovery") {
       return {
         status: 200,
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(discoveryDocument(issuer(), jwksUri())),
+        body: JSON.stringify(discoveryDocument(issuer(), jwksUri(), introspectionUri())),
       };
     }
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cacheControl !== null) headers["cache-control"] = cacheControl;
     return { status: 200, headers, body: JSON.stringify(keys.jwks()) };
   };
-  const serve = (endpoint: Endpoint): Outcome => {
+  const serve = (endpoint: "jwks" | "discovery"): Outcome => {
     counts[endpoint] += 1;
     return faults.apply(endpoint, answer(endpoint));
+  };
+
+  const opaque = new OpaqueTokens({
+    get issuer() {
+      return issuer();
+    },
+    audience,
+    clock,
+    keys,
+    client: introspectionClient,
+    get endpoint() {
+      return introspectionUri();
+    },
+  });
+  const serveIntrospection = async (request: IntrospectionHttpRequest): Promise<Outcome> => {
+    counts.introspection += 1;
+    return faults.apply("introspection", await opaque.handle(request));
   };
 
   const route = (url: URL): Endpoint | "not-found" | "unknown-host" => {
     const target = `${url.origin}${url.pathname}`;
     const jwksTargets = [baseJwksUri, jwksUri()].map(originAndPath);
+    const introspectionTargets = [baseIntrospectionUri, introspectionUri()].map(originAndPath);
     const discoveryTargets = [...discoveryUrls(baseIssuer), ...discoveryUrls(issuer())].map(originAndPath);
     if (jwksTargets.includes(target)) return "jwks";
+    if (introspectionTargets.includes(target)) return "introspection";
     if (discoveryTargets.includes(target)) return "discovery";
     const origins = [...jwksTargets, ...discoveryTargets].map((t) => (t ? new URL(t).origin : undefined));
     return origins.includes(url.origin) ? "not-found" : "unknown-host";
@@ -134,6 +183,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     {
       route,
       serve,
+      serveIntrospection,
       get closed() {
         return closed;
       },
@@ -181,6 +231,10 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
       get discoveryRequests() {
         return server.discoveryRequests;
       },
+      introspectionEndpoint: `${server.url}${INTROSPECTION_PATH}`,
+      get introspectionRequests() {
+        return server.introspectionRequests;
+      },
       close,
       [asyncDispose]: close,
     };
@@ -202,6 +256,10 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     get jwksUri() {
       return jwksUri();
     },
+    get introspectionEndpoint() {
+      return introspectionUri();
+    },
+    introspectionClient: Object.freeze({ ...introspectionClient }),
     get algorithm() {
       return keys.current.alg;
     },
@@ -232,7 +290,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     listen(listenOptions) {
       if (closed) return Promise.reject(new Error("@scopegate/testing: the test authority is closed."));
       if (serverView) return Promise.resolve(serverView);
-      starting ??= startJwksServer({ faults, serve }, listenOptions)
+      starting ??= startJwksServer({ faults, serve, serveIntrospection }, listenOptions)
         .then((server) => {
           running = server;
           serverView = makeServerView(server);
@@ -244,6 +302,17 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
       return starting;
     },
     mint: (mintOptions) => mint(context, mintOptions),
+    mintOpaque: (opaqueOptions) => opaque.issue(opaqueOptions),
+    revoke: (token) => opaque.revoke(token),
+    introspectionOptions<const O extends object = {}>(overrides?: O) {
+      const base: TestIntrospectionOptions = {
+        endpoint: introspectionUri(),
+        clientId: introspectionClient.clientId,
+      };
+      if (introspectionClient.clientSecret !== undefined)
+        base.clientSecret = introspectionClient.clientSecret;
+      return { ...base, ...overrides } as unknown as Omit<TestIntrospectionOptions, keyof O> & O;
+    },
     rotateKeys(rotateOptions = {}) {
       const alg = checkAlgorithm("algorithm", rotateOptions.algorithm ?? keys.current.alg);
       const next = generateTestKeySync(alg);

@@ -16,13 +16,13 @@ export type SimulatedMode = "ok" | "down" | "slow" | "garbage" | "error500";
  * The garbage served in `"garbage"` mode:
  * - `"html"`: an HTML error page (a proxy or captive portal), `text/html`.
  * - `"truncated"`: the first half of the real JSON document, `application/json`.
- * - `"no-keys"`: valid JSON without `keys` (and discovery without `jwks_uri`).
+ * - `"no-keys"`: valid JSON without `keys` (discovery without `jwks_uri`, introspection `{}`).
  * - `"empty-keys"`: `{"keys":[]}` (and discovery without `jwks_uri`).
  */
 export type GarbageKind = "html" | "truncated" | "no-keys" | "empty-keys";
 
 export interface SimulateOptions {
-  /** Which endpoints misbehave. Default: `"all"` (discovery and the JWKS). */
+  /** Which endpoints misbehave. Default: `"all"` (discovery, the JWKS and introspection). */
   endpoints?: "all" | Endpoint;
   /** `"slow"`: how long each answer is held back, in milliseconds. Default: `30000`. */
   delayMs?: number;
@@ -60,8 +60,8 @@ function validate(mode: SimulatedMode, options: SimulateOptions): Required<Pick<
     fail("mode", `expected "ok", "down", "slow", "garbage" or "error500"; got ${JSON.stringify(mode)}.`);
   }
   const { endpoints, delayMs, garbage, status, times } = options;
-  if (endpoints !== undefined && !["all", "jwks", "discovery"].includes(endpoints))
-    fail("endpoints", 'expected "all", "jwks" or "discovery".');
+  if (endpoints !== undefined && !["all", "jwks", "discovery", "introspection"].includes(endpoints))
+    fail("endpoints", 'expected "all", "jwks", "discovery" or "introspection".');
   if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0))
     fail("delayMs", "expected a finite number >= 0.");
   if (garbage !== undefined && !["html", "truncated", "no-keys", "empty-keys"].includes(garbage))
@@ -152,6 +152,8 @@ function garbageFor(
       return { headers: json, body: answer.body.slice(0, Math.floor(answer.body.length / 2)) };
     case "no-keys":
     case "empty-keys": {
+      // An introspection answer without `active`.
+      if (endpoint === "introspection") return { headers: json, body: "{}" };
       if (endpoint === "discovery") {
         const { jwks_uri: _dropped, ...rest } = JSON.parse(answer.body) as Record<string, unknown>;
         return { headers: json, body: JSON.stringify(rest) };

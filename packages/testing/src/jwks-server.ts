@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { FaultState, Outcome } from "./faults.js";
-import { type Endpoint, routeForPath } from "./metadata.js";
+import type { IntrospectionHttpRequest } from "./introspection.js";
+import { routeForPath } from "./metadata.js";
 
 export interface ListenOptions {
   /** Interface to bind. Default: `"127.0.0.1"`. */
@@ -14,10 +15,40 @@ export interface ListenOptions {
 export interface ServerHost {
   readonly faults: FaultState;
   /** Counts the request and applies the current simulation. */
-  serve(endpoint: Endpoint): Outcome;
+  serve(endpoint: "jwks" | "discovery"): Outcome;
+  /** Counts an introspection request, answers it and applies the current simulation. */
+  serveIntrospection(request: IntrospectionHttpRequest): Promise<Outcome>;
 }
 
-/** A running HTTP server for discovery and the JWKS. */
+/** Largest introspection request body read, in bytes. */
+const MAX_REQUEST_BYTES = 65_536;
+
+/** Reads a request body (at most {@link MAX_REQUEST_BYTES}; `undefined` past it). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString()));
+    req.on("error", () => resolve(undefined));
+  });
+}
+
+/** The introspection request as the authority reads it. */
+async function introspectionRequest(req: IncomingMessage): Promise<IntrospectionHttpRequest | undefined> {
+  const body = await readBody(req);
+  if (body === undefined) return undefined;
+  const header = (name: string) => {
+    const value = req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  return { method: req.method ?? "GET", header, body };
+}
+
+/** A running HTTP server for discovery, the JWKS and introspection. */
 export interface RunningServer {
   /** `http://HOST:PORT`, no trailing slash. */
   readonly url: string;
@@ -26,6 +57,8 @@ export interface RunningServer {
   readonly requests: number;
   /** Discovery requests received (both well-known paths). */
   readonly discoveryRequests: number;
+  /** Introspection requests received. */
+  readonly introspectionRequests: number;
   /** Destroys every open connection (keep-alive included), so the next request opens a new one. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -42,6 +75,7 @@ export async function startJwksServer(host: ServerHost, options: ListenOptions =
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
   let discoveryRequests = 0;
+  let introspectionRequests = 0;
 
   const send = (req: IncomingMessage, res: ServerResponse, outcome: Outcome & { kind: "respond" }) => {
     res.writeHead(outcome.status, { ...outcome.headers, "content-length": Buffer.byteLength(outcome.body) });
@@ -55,13 +89,30 @@ export async function startJwksServer(host: ServerHost, options: ListenOptions =
       res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
       return;
     }
+    if (endpoint === "introspection") {
+      introspectionRequests += 1;
+      void introspectionRequest(req)
+        .then(async (request) => {
+          if (request === undefined) {
+            res.writeHead(413, { "content-type": "text/plain" }).end("Payload Too Large");
+            return;
+          }
+          deliver(req, res, await host.serveIntrospection(request));
+        })
+        .catch(() => res.destroy());
+      return;
+    }
     if (endpoint === "jwks") requests += 1;
     else discoveryRequests += 1;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("Method Not Allowed");
       return;
     }
-    const outcome = host.serve(endpoint);
+    deliver(req, res, host.serve(endpoint));
+  });
+
+  /** Sends an outcome: now, after its delay, or as a reset connection. */
+  const deliver = (req: IncomingMessage, res: ServerResponse, outcome: Outcome) => {
     if (outcome.kind === "reset") {
       req.socket.resetAndDestroy();
       return;
@@ -79,7 +130,7 @@ export async function startJwksServer(host: ServerHost, options: ListenOptions =
       clearTimeout(timer);
       timers.delete(timer);
     });
-  });
+  };
 
   server.on("connection", (socket: Socket) => {
     if (host.faults.consumeConnection()) {
@@ -116,6 +167,9 @@ export async function startJwksServer(host: ServerHost, options: ListenOptions =
     },
     get discoveryRequests() {
       return discoveryRequests;
+    },
+    get introspectionRequests() {
+      return introspectionRequests;
     },
     dropConnections,
     close() {

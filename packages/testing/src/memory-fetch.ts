@@ -1,4 +1,5 @@
 import type { Outcome } from "./faults.js";
+import type { IntrospectionHttpRequest } from "./introspection.js";
 import type { Endpoint } from "./metadata.js";
 
 /** A `fetch`-compatible function (accepts what `@scopegate/core`'s `FetchLike` passes, and more). */
@@ -10,7 +11,21 @@ export interface MemoryFetchHost {
   route(url: URL): Endpoint | "not-found" | "unknown-host";
   /** Counts the request and applies the current simulation. */
   serve(endpoint: Endpoint): Outcome;
+  /** Counts an introspection request, answers it and applies the current simulation. */
+  serveIntrospection(request: IntrospectionHttpRequest): Promise<Outcome>;
   readonly closed: boolean;
+}
+
+/** The introspection request a `fetch` call makes: method, headers and the form body as text. */
+async function introspectionRequest(
+  method: string,
+  request: Request | undefined,
+  init: RequestInit | undefined,
+): Promise<IntrospectionHttpRequest> {
+  const headers = new Headers(init?.headers ?? request?.headers);
+  const raw = init?.body ?? (request ? await request.text() : undefined);
+  const body = raw === undefined || raw === null ? "" : await new Response(raw).text();
+  return { method, header: (name) => headers.get(name) ?? undefined, body };
 }
 
 function networkError(code: string, detail: string): TypeError {
@@ -51,7 +66,7 @@ export class Sleeper {
 }
 
 /**
- * A `fetch` that answers discovery and JWKS requests from memory, no port involved. Faults behave
+ * A `fetch` that answers discovery, JWKS and introspection requests from memory, no port involved. Faults behave
  * as over the network: `"down"` rejects with `TypeError: fetch failed`, `"slow"` waits (and honours
  * `init.signal`, rejecting with its reason as `fetch` does).
  */
@@ -69,10 +84,11 @@ export function createMemoryFetch(host: MemoryFetchHost, sleeper: Sleeper): Test
     if (route === "not-found") {
       return new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } });
     }
-    if (method !== "GET" && method !== "HEAD") {
-      return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    const outcome = host.serve(route);
+    const outcome =
+      route === "introspection"
+        ? await host.serveIntrospection(await introspectionRequest(method, request, init))
+        : serveGet(host, route, method);
+    if (outcome instanceof Response) return outcome;
     if (outcome.kind === "reset") throw networkError("ECONNREFUSED", url.host);
     if (outcome.delayMs > 0) {
       await sleeper.sleep(outcome.delayMs, signal);
@@ -83,4 +99,12 @@ export function createMemoryFetch(host: MemoryFetchHost, sleeper: Sleeper): Test
       headers: outcome.headers,
     });
   };
+}
+
+/** Discovery and the JWKS answer GET (and HEAD) only. */
+function serveGet(host: MemoryFetchHost, route: "jwks" | "discovery", method: string): Outcome | Response {
+  if (method !== "GET" && method !== "HEAD") {
+    return new Response("Method Not Allowed", { status: 405, headers: { allow: "GET, HEAD" } });
+  }
+  return host.serve(route);
 }

@@ -1,8 +1,10 @@
-/** The two things a test authority serves. */
-export type Endpoint = "jwks" | "discovery";
+/** What a test authority serves. */
+export type Endpoint = "jwks" | "discovery" | "introspection";
 
 /** Path of the JWKS on the HTTP server. */
 export const JWKS_PATH = "/jwks.json";
+/** Path of the RFC 7662 introspection endpoint. */
+export const INTROSPECTION_PATH = "/introspect";
 const OIDC_SUFFIX = "/.well-known/openid-configuration";
 const RFC8414_PREFIX = "/.well-known/oauth-authorization-server";
 
@@ -24,16 +26,27 @@ export function discoveryUrls(issuer: string): string[] {
 /** Routes an HTTP request path (query ignored) of the test server. */
 export function routeForPath(pathname: string): Endpoint | undefined {
   if (pathname === JWKS_PATH) return "jwks";
+  if (pathname === INTROSPECTION_PATH) return "introspection";
   if (pathname.endsWith(OIDC_SUFFIX)) return "discovery";
   if (pathname === RFC8414_PREFIX || pathname.startsWith(`${RFC8414_PREFIX}/`)) return "discovery";
   return undefined;
 }
 
 /** The authorization server metadata served at both well-known paths. */
-export function discoveryDocument(issuer: string, jwksUri: string): Record<string, unknown> {
+export function discoveryDocument(
+  issuer: string,
+  jwksUri: string,
+  introspectionEndpoint: string,
+): Record<string, unknown> {
   return {
     issuer,
     jwks_uri: jwksUri,
+    introspection_endpoint: introspectionEndpoint,
+    introspection_endpoint_auth_methods_supported: [
+      "client_secret_basic",
+      "client_secret_post",
+      "private_key_jwt",
+    ],
     grant_types_supported: ["client_credentials"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt"],
     response_types_supported: ["token"],

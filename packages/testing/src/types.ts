@@ -1,6 +1,7 @@
 import type { TestAlgorithm } from "./algorithms.js";
 import type { BadTokens } from "./bad-tokens.js";
 import type { SimulatedMode, SimulateOptions } from "./faults.js";
+import type { IntrospectionClient, OpaqueTokenOptions } from "./introspection.js";
 import type { ListenOptions } from "./jwks-server.js";
 import type { RotateKeysOptions, TestJwks } from "./key-ring.js";
 import type { TestFetch } from "./memory-fetch.js";
@@ -20,6 +21,23 @@ export interface TestAuthorityOptions {
   clock?: () => number;
   /** `Cache-Control` of JWKS answers; `null` sends none. Default: `"public, max-age=300"`. */
   jwksCacheControl?: string | null;
+  /**
+   * The resource server allowed to introspect: `clientSecret` for `client_secret_basic` and
+   * `client_secret_post` (`null`: none), `jwks` (public keys) for `private_key_jwt`.
+   * Default: `{ clientId: "scopegate-test-resource-server", clientSecret: "scopegate-test-resource-server-secret" }`.
+   */
+  introspectionClient?: {
+    clientId?: string;
+    clientSecret?: string | null;
+    jwks?: IntrospectionClient["jwks"];
+  };
+}
+
+/** Options for `@scopegate/core`'s `introspection` verifier option (structurally its `IntrospectionOptions`). */
+export interface TestIntrospectionOptions {
+  endpoint: string;
+  clientId: string;
+  clientSecret?: string;
 }
 
 /** Options for `@scopegate/core`'s `createVerifier` (structurally its `VerifierOptions`). */
@@ -44,6 +62,10 @@ export interface TestAuthorityServer {
   readonly requests: number;
   /** Discovery requests this server received (both well-known paths). */
   readonly discoveryRequests: number;
+  /** `${url}/introspect`. */
+  readonly introspectionEndpoint: string;
+  /** Introspection requests this server received. */
+  readonly introspectionRequests: number;
   /** Stops the server and closes every connection, keep-alive ones included. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -62,6 +84,10 @@ export interface TestAuthority {
   readonly audience: string | string[];
   /** Where the JWKS is served: in memory, or on the server once listening. */
   readonly jwksUri: string;
+  /** The RFC 7662 endpoint (also in the discovery document): in memory, or on the server once listening. */
+  readonly introspectionEndpoint: string;
+  /** The resource server allowed to introspect (see `TestAuthorityOptions.introspectionClient`). */
+  readonly introspectionClient: Readonly<IntrospectionClient>;
   /** Algorithm of the current signing key. */
   readonly algorithm: TestAlgorithm;
   /** kid of the current signing key. */
@@ -75,7 +101,7 @@ export interface TestAuthority {
   /** The current simulation mode. */
   readonly simulated: SimulatedMode;
   /** Requests served so far through either transport. */
-  readonly requests: { readonly jwks: number; readonly discovery: number };
+  readonly requests: { readonly jwks: number; readonly discovery: number; readonly introspection: number };
   /** The public JWKS currently served. */
   jwks(): TestJwks;
   /**
@@ -87,6 +113,21 @@ export interface TestAuthority {
   listen(options?: ListenOptions): Promise<TestAuthorityServer>;
   /** Mints an access token (typ `at+jwt`; iss, aud, sub, client_id, iat, exp +300 s, jti). */
   mint(options?: MintOptions): Promise<string>;
+  /**
+   * Issues an opaque access token (32 random bytes, base64url) with the claims `mint` would sign; the
+   * introspection endpoint answers them (`active: true`, `token_type: "Bearer"`) until `exp` or `revoke`.
+   * `answer` writes members over that answer as they are, for answers a real server would not give.
+   */
+  mintOpaque(options?: OpaqueTokenOptions): string;
+  /** Revokes an opaque token: introspection answers `{ "active": false }` from now on. False if unknown. */
+  revoke(token: string): boolean;
+  /**
+   * Options for `createVerifier`'s `introspection`: `{ endpoint, clientId, clientSecret }` of the
+   * default client, with `overrides` applied.
+   */
+  introspectionOptions<const O extends object = {}>(
+    overrides?: O,
+  ): Omit<TestIntrospectionOptions, keyof O> & O;
   /** Makes a new key current; the old ones stay published until `retireOldKeys()` (unless `keepOld: false`). */
   rotateKeys(options?: RotateKeysOptions): RotatedKey;
   /** Unpublishes every key but the current one. Returns their kids. */

@@ -129,7 +129,7 @@ describe("createTestAuthority", () => {
     await a.fetch(`${a.issuer}.well-known/openid-configuration`);
     const server = await a.listen();
     await (await fetch(server.jwksUri)).arrayBuffer();
-    expect(a.requests).toEqual({ jwks: 2, discovery: 1 });
+    expect(a.requests).toEqual({ jwks: 2, discovery: 1, introspection: 0 });
     expect(server.requests).toBe(1);
   });
 });

@@ -4,7 +4,9 @@
  */
 
 interface NodeHashing {
-  createHash(algorithm: "sha256"): { update(data: string | Uint8Array): { digest(encoding: "base64url"): string } };
+  createHash(algorithm: "sha256"): {
+    update(data: string | Uint8Array): { digest(encoding: "base64url"): string };
+  };
   createHmac(
     algorithm: "sha256",
     key: Uint8Array,
@@ -12,8 +14,16 @@ interface NodeHashing {
 }
 
 function loadNodeHashing(): NodeHashing | undefined {
-  const proc = (globalThis as { process?: { versions?: Record<string, unknown>; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.versions?.node !== "string" || proc.versions.bun !== undefined || proc.versions.deno !== undefined) {
+  const proc = (
+    globalThis as {
+      process?: { versions?: Record<string, unknown>; getBuiltinModule?: (id: string) => unknown };
+    }
+  ).process;
+  if (
+    typeof proc?.versions?.node !== "string" ||
+    proc.versions.bun !== undefined ||
+    proc.versions.deno !== undefined
+  ) {
     return undefined;
   }
   try {
@@ -39,7 +49,9 @@ export function base64url(bytes: Uint8Array): string {
 /** base64url(SHA-256(UTF-8 of `text`)): DPoP's `ath` of an access token. */
 export function sha256Base64url(text: string): string | Promise<string> {
   if (node !== undefined) return node.createHash("sha256").update(text).digest("base64url");
-  return crypto.subtle.digest("SHA-256", encoder.encode(text)).then((hash) => base64url(new Uint8Array(hash)));
+  return crypto.subtle
+    .digest("SHA-256", encoder.encode(text))
+    .then((hash) => base64url(new Uint8Array(hash)));
 }
 
 /** HMAC-SHA-256 of `data` under `key`. */

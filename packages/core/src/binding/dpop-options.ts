@@ -71,7 +71,12 @@ export interface ResolvedDpopOptions {
 }
 
 /** The proof algorithms accepted by default (RFC 9449 names no default; these are the widely implemented ones). */
-export const DEFAULT_DPOP_ALGORITHMS: readonly Algorithm[] = Object.freeze(["ES256", "RS256", "PS256", "EdDSA"]);
+export const DEFAULT_DPOP_ALGORITHMS: readonly Algorithm[] = Object.freeze([
+  "ES256",
+  "RS256",
+  "PS256",
+  "EdDSA",
+]);
 
 const KNOWN_KEYS = [
   "mode",
@@ -122,7 +127,10 @@ function checkReplayStore(value: unknown, clock: () => number): ReplayStore {
  * Validates DPoP options and applies defaults. `clock` is the verifier's. Throws a `TypeError` that
  * names the option and the fix.
  */
-export function resolveDpopOptions(options: DpopOptions | undefined, clock: () => number): ResolvedDpopOptions {
+export function resolveDpopOptions(
+  options: DpopOptions | undefined,
+  clock: () => number,
+): ResolvedDpopOptions {
   const given: DpopOptions = options ?? {};
   if (typeof given !== "object" || given === null) return invalidOption("dpop", "pass an options object.");
   for (const key of Object.keys(given)) {
@@ -132,15 +140,23 @@ export function resolveDpopOptions(options: DpopOptions | undefined, clock: () =
   }
   const trustProxy = given.trustProxy ?? false;
   if (typeof trustProxy !== "boolean") invalidOption("dpop.trustProxy", "expected true or false.");
-  const urls = given.publicUrl === undefined ? [] : typeof given.publicUrl === "string" ? [given.publicUrl] : given.publicUrl;
+  const urls =
+    given.publicUrl === undefined
+      ? []
+      : typeof given.publicUrl === "string"
+        ? [given.publicUrl]
+        : given.publicUrl;
   if (!Array.isArray(urls)) invalidOption("dpop.publicUrl", "expected a URL or an array of URLs.");
-  const publicUrls = urls.map((url, i) => checkPublicUrl(`dpop.publicUrl${urls.length > 1 ? `[${i}]` : ""}`, url));
+  const publicUrls = urls.map((url, i) =>
+    checkPublicUrl(`dpop.publicUrl${urls.length > 1 ? `[${i}]` : ""}`, url),
+  );
   if (trustProxy && publicUrls.length > 0) {
     invalidOption("dpop.trustProxy", "set either publicUrl (preferred) or trustProxy, not both.");
   }
   const locatable = publicUrls.length > 0 || trustProxy;
   const mode = given.mode ?? (locatable ? "allowed" : "disabled");
-  if (!MODES.includes(mode)) invalidOption("dpop.mode", `expected "allowed", "required" or "disabled"; got ${JSON.stringify(mode)}.`);
+  if (!MODES.includes(mode))
+    invalidOption("dpop.mode", `expected "allowed", "required" or "disabled"; got ${JSON.stringify(mode)}.`);
   if (mode !== "disabled" && !locatable) {
     invalidOption(
       "dpop.publicUrl",

@@ -40,7 +40,8 @@ function checkProofJwk(jwk: unknown, alg: Algorithm): PublicJwk {
   const members = jwk as Record<string, unknown>;
   for (const name of PRIVATE_MEMBERS) if (Object.hasOwn(members, name)) fail("ERR_DPOP_PROOF_KEY");
   const need = keyRequirementsFor(alg);
-  if (members.kty !== need.kty || (need.crv !== undefined && members.crv !== need.crv)) fail("ERR_DPOP_PROOF_KEY");
+  if (members.kty !== need.kty || (need.crv !== undefined && members.crv !== need.crv))
+    fail("ERR_DPOP_PROOF_KEY");
   const required = need.kty === "RSA" ? ["n", "e"] : need.kty === "EC" ? ["x", "y"] : ["x"];
   for (const name of required) if (typeof members[name] !== "string") fail("ERR_DPOP_PROOF_KEY");
   if (members.use !== undefined && members.use !== "sig") fail("ERR_DPOP_PROOF_KEY");
@@ -54,11 +55,20 @@ function checkProofJwk(jwk: unknown, alg: Algorithm): PublicJwk {
  * (never `none` or HS*), no `crit` or `b64`, and a `jwk` header holding a public key of the type `alg`
  * needs. Throws `InvalidDpopProofError`.
  */
-export function decodeProof(proof: string, algorithms: readonly Algorithm[], maxProofBytes: number): DecodedProof {
+export function decodeProof(
+  proof: string,
+  algorithms: readonly Algorithm[],
+  maxProofBytes: number,
+): DecodedProof {
   if (proof.length === 0 || proof.length > maxProofBytes) fail("ERR_DPOP_PROOF_MALFORMED");
   const first = proof.indexOf(".");
   const second = first < 0 ? -1 : proof.indexOf(".", first + 1);
-  if (first < 1 || second <= first + 1 || second === proof.length - 1 || proof.indexOf(".", second + 1) !== -1) {
+  if (
+    first < 1 ||
+    second <= first + 1 ||
+    second === proof.length - 1 ||
+    proof.indexOf(".", second + 1) !== -1
+  ) {
     fail("ERR_DPOP_PROOF_MALFORMED");
   }
   const header = decodeJson(proof.slice(0, first));
@@ -71,7 +81,8 @@ export function decodeProof(proof: string, algorithms: readonly Algorithm[], max
   }
   if (!isDpopType(header.typ)) fail("ERR_DPOP_PROOF_TYPE");
   const alg = header.alg;
-  if (typeof alg !== "string" || !(algorithms as readonly string[]).includes(alg)) fail("ERR_DPOP_PROOF_ALGORITHM");
+  if (typeof alg !== "string" || !(algorithms as readonly string[]).includes(alg))
+    fail("ERR_DPOP_PROOF_ALGORITHM");
   if (header.crit !== undefined || header.b64 !== undefined) fail("ERR_DPOP_PROOF_MALFORMED");
   const jwk = checkProofJwk(header.jwk, alg as Algorithm);
   return {

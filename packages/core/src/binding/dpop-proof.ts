@@ -151,12 +151,16 @@ export function createDpopProofCheck(options: ResolvedDpopOptions, clock: () => 
   ): MaybePromise<VerifiedToken> => {
     const nowSec = clock() / 1000;
     return andThen(checkClaims(proof, key, verified, context, options, nowSec), () =>
-      andThen(guarded(() => checkNonce(proof)), (nonceAge) => {
-        const expiresAtMs = ((proof.claims.iat as number) + options.maxAgeSec + options.clockToleranceSec) * 1000;
-        return andThen(sha256Base64url(`${key.thumbprint}.${proof.claims.jti as string}`), (replayKey) =>
-          andThen(markUsed(options, replayKey, expiresAtMs), () => result(verified, nonceAge)),
-        );
-      }),
+      andThen(
+        guarded(() => checkNonce(proof)),
+        (nonceAge) => {
+          const expiresAtMs =
+            ((proof.claims.iat as number) + options.maxAgeSec + options.clockToleranceSec) * 1000;
+          return andThen(sha256Base64url(`${key.thumbprint}.${proof.claims.jti as string}`), (replayKey) =>
+            andThen(markUsed(options, replayKey, expiresAtMs), () => result(verified, nonceAge)),
+          );
+        },
+      ),
     );
   };
 

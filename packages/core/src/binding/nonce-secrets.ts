@@ -42,7 +42,11 @@ export function createMemoryNonceSecrets(options: MemoryNonceSecretsOptions = {}
 /** Checks a `secrets` option. */
 export function checkNonceSecretSource(option: string, value: unknown): NonceSecretSource | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || typeof (value as NonceSecretSource).secrets !== "function") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof (value as NonceSecretSource).secrets !== "function"
+  ) {
     return invalidOption(option, "expected an object with a secrets(nowMs) method.");
   }
   return value as NonceSecretSource;

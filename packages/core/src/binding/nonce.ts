@@ -69,12 +69,13 @@ function fromBase64url(text: string): Uint8Array {
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
-
 /** Validates nonce options and creates the nonces. Throws a `TypeError` naming the option. */
 export function resolveNonceOptions(options: DpopNonceOptions, clock: () => number): ResolvedNonceOptions {
-  if (typeof options !== "object" || options === null) return invalidOption("dpop.nonce", "expected true or an options object.");
+  if (typeof options !== "object" || options === null)
+    return invalidOption("dpop.nonce", "expected true or an options object.");
   for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.includes(key)) invalidOption(`dpop.nonce.${key}`, `there is no such option; it takes ${KNOWN_KEYS.join(", ")}.`);
+    if (!KNOWN_KEYS.includes(key))
+      invalidOption(`dpop.nonce.${key}`, `there is no such option; it takes ${KNOWN_KEYS.join(", ")}.`);
   }
   const maxAgeSec = seconds("dpop.nonce.maxAgeSec", options.maxAgeSec, 300, 1);
   const refreshAfterSec = seconds("dpop.nonce.refreshAfterSec", options.refreshAfterSec, maxAgeSec / 2, 0);
@@ -91,7 +92,12 @@ export function createNonces(config: {
 }): Nonces {
   const { maxAgeSec, refreshAfterSec, secrets, clock } = config;
   const macOf = (secret: Uint8Array, time: Uint8Array) => hmacSha256(secret, macInput(time));
-  const matchesAny = (list: readonly Uint8Array[], time: Uint8Array, mac: Uint8Array, at: number): MaybePromise<boolean> => {
+  const matchesAny = (
+    list: readonly Uint8Array[],
+    time: Uint8Array,
+    mac: Uint8Array,
+    at: number,
+  ): MaybePromise<boolean> => {
     if (at >= list.length) return false;
     return andThen(macOf(list[at] as Uint8Array, time), (expected) =>
       equalBytes(expected.subarray(0, MAC_BYTES), mac) ? true : matchesAny(list, time, mac, at + 1),
@@ -105,7 +111,8 @@ export function createNonces(config: {
       const time = timeBytes(Math.floor(nowMs / 1000));
       return andThen(secrets.secrets(nowMs), (list) => {
         const current = list[0];
-        if (current === undefined) throw new TypeError("scopegate: the DPoP nonce secret source gave no secret.");
+        if (current === undefined)
+          throw new TypeError("scopegate: the DPoP nonce secret source gave no secret.");
         return andThen(macOf(current, time), (mac) => {
           const nonce = new Uint8Array(TIME_BYTES + MAC_BYTES);
           nonce.set(time);
@@ -124,7 +131,9 @@ export function createNonces(config: {
       const age = nowMs / 1000 - issuedAtSec;
       if (age < -1 || age > maxAgeSec) return undefined;
       return andThen(secrets.secrets(nowMs), (list) =>
-        andThen(matchesAny(list, time, bytes.subarray(TIME_BYTES), 0), (genuine) => (genuine ? Math.max(0, age) : undefined)),
+        andThen(matchesAny(list, time, bytes.subarray(TIME_BYTES), 0), (genuine) =>
+          genuine ? Math.max(0, age) : undefined,
+        ),
       );
     },
   };

@@ -47,7 +47,10 @@ async function importProofKey(jwk: PublicJwk, alg: Algorithm): Promise<ProofKey>
       importJWK(publicJwk, alg),
     ]);
     if (imported instanceof Uint8Array || imported.type !== "public") throw new TypeError("not a public key");
-    return { thumbprint, key: { jwk: Object.freeze(publicJwk as PublicJwk), kid: undefined, alg, key: imported } };
+    return {
+      thumbprint,
+      key: { jwk: Object.freeze(publicJwk as PublicJwk), kid: undefined, alg, key: imported },
+    };
   } catch (cause) {
     throw new InvalidDpopProofError("ERR_DPOP_PROOF_KEY", { cause });
   }

@@ -14,6 +14,8 @@ export interface ChallengeParams {
   errorDescription?: string | undefined;
   /** Space-delimited scopes the resource needs (insufficient_scope). */
   scope?: string | undefined;
+  /** RFC 9728 §5.1: the URL of the resource's protected resource metadata. */
+  resourceMetadata?: string | undefined;
 }
 
 /** Reduces a value to characters that are safe inside a quoted-string: printable ASCII minus `"` and `\`. */
@@ -30,10 +32,20 @@ function attributes(params: ChallengeParams): string {
   if (params.errorDescription)
     parts.push(`error_description="${toQuotedStringSafe(params.errorDescription)}"`);
   if (params.scope) parts.push(`scope="${toQuotedStringSafe(params.scope)}"`);
+  if (params.resourceMetadata)
+    parts.push(`resource_metadata="${toQuotedStringSafe(params.resourceMetadata)}"`);
   return parts.join(", ");
 }
 
-/** Formats a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`. */
+/** The attributes of a challenge that carries no error: the realm and the metadata URL. */
+function bareAttributes(params: ChallengeParams): string {
+  return attributes({ realm: params.realm, resourceMetadata: params.resourceMetadata });
+}
+
+/**
+ * Formats a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`,
+ * then `scope="…"` and `resource_metadata="…"` when given (the order the MCP SDK uses too).
+ */
 export function formatChallenge(params: ChallengeParams): string {
   return `Bearer ${attributes(params)}`;
 }
@@ -52,7 +64,7 @@ export const BEARER_ONLY: ChallengeSchemes = Object.freeze({ bearer: true, dpopA
 /**
  * Formats every challenge `schemes` offers, as one `WWW-Authenticate` value (RFC 9110 §11.6.1 allows
  * several challenges in one field). The challenge of `errorScheme` comes first and carries the error
- * attributes of `params`; the others carry only the realm (and DPoP its `algs`). A `DPoP` error is
+ * attributes of `params`; the others only the realm and `resource_metadata` (and DPoP its `algs`). A `DPoP` error is
  * answered with a `DPoP` challenge even by a verifier whose schemes do not list it.
  */
 export function formatChallenges(
@@ -61,7 +73,7 @@ export function formatChallenges(
   params: ChallengeParams,
 ): string {
   const algs = schemes.dpopAlgs === null ? "" : `, algs="${toQuotedStringSafe(schemes.dpopAlgs.join(" "))}"`;
-  const bare = `realm="${toQuotedStringSafe(params.realm)}"`;
+  const bare = bareAttributes(params);
   const dpop = (withError: boolean) => `DPoP ${withError ? attributes(params) : bare}${algs}`;
   if (errorScheme === "DPoP") {
     return schemes.bearer ? `${dpop(true)}, Bearer ${bare}` : dpop(true);

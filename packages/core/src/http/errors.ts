@@ -93,6 +93,16 @@ export const ERROR_CODES = {
     error: "invalid_token",
     description: "The access token was issued to a client that is not accepted",
   },
+  ERR_TOKEN_CERTIFICATE_REQUIRED: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to a client certificate, and the request presented none",
+  },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is bound to another client certificate",
+  },
   ERR_TOKEN_REJECTED: { status: 401, error: "invalid_token", description: "The access token was rejected" },
   ERR_TOKEN_BINDING_UNSUPPORTED: {
     status: 401,
@@ -184,6 +194,11 @@ export const ERROR_CODES = {
     error: "use_dpop_nonce",
     description: "The DPoP proof must carry the nonce this server provided",
   },
+  ERR_TOKEN_INACTIVE: {
+    status: 401,
+    error: "invalid_token",
+    description: "The access token is not active",
+  },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
     error: "insufficient_scope",
@@ -198,6 +213,12 @@ export const ERROR_CODES = {
     status: 503,
     error: "temporarily_unavailable",
     description: "DPoP proofs cannot be checked for replay right now; try again later",
+  },
+  ERR_INTROSPECTION_UNAVAILABLE: {
+    status: 503,
+    error: "temporarily_unavailable",
+    description:
+      "The access token cannot be checked with the authorization server right now; try again later",
   },
 } as const satisfies Record<
   string,
@@ -231,6 +252,8 @@ export interface BearerErrorOptions {
   cause?: unknown;
   /** Protection space for the challenge. Default: `"api"`. */
   realm?: string;
+  /** RFC 9728 metadata URL for the challenge's `resource_metadata`. Default: none. */
+  resourceMetadata?: string | undefined;
 }
 
 const BRAND = Symbol.for("scopegate.BearerError");
@@ -256,6 +279,8 @@ export class BearerError extends Error {
   readonly expose = true;
   /** Protection space used in the challenge. */
   realm: string;
+  /** RFC 9728 metadata URL the challenge points to (`resource_metadata`), when the verifier has one. */
+  resourceMetadata: string | undefined;
   /** The schemes the challenge offers (set by the verifier that threw it). Default: Bearer only. */
   challenges: ChallengeSchemes;
   /**
@@ -274,6 +299,7 @@ export class BearerError extends Error {
     this.statusCode = entry.status;
     this.description = entry.description;
     this.realm = options.realm ?? DEFAULT_REALM;
+    this.resourceMetadata = options.resourceMetadata;
     this.challenges = BEARER_ONLY;
     this.scheme = isDpopError(entry.error) ? "DPoP" : "Bearer";
     Object.defineProperty(this, BRAND, { value: true });
@@ -291,6 +317,7 @@ export class BearerError extends Error {
       error: this.error,
       errorDescription: this.error ? this.description : undefined,
       scope,
+      resourceMetadata: this.resourceMetadata,
     });
   }
 
@@ -398,7 +425,7 @@ abstract class UnavailableError extends BearerError {
   readonly retryAfterSec: number;
 
   constructor(
-    code: "ERR_JWKS_UNAVAILABLE" | "ERR_DPOP_REPLAY_UNAVAILABLE",
+    code: "ERR_JWKS_UNAVAILABLE" | "ERR_DPOP_REPLAY_UNAVAILABLE" | "ERR_INTROSPECTION_UNAVAILABLE",
     options: JwksUnavailableOptions,
     defaultRetryAfterSec: number,
   ) {
@@ -431,6 +458,17 @@ export class DpopReplayUnavailableError extends UnavailableError {
 }
 
 /**
+ * An opaque token could not be checked: the introspection endpoint cannot be reached, or gave no
+ * usable answer, and no cached answer holds: 503. The `cause` (an `IntrospectionFailure`) says why.
+ */
+export class IntrospectionUnavailableError extends UnavailableError {
+  constructor(options: JwksUnavailableOptions = {}) {
+    super("ERR_INTROSPECTION_UNAVAILABLE", options, 5);
+    this.name = "IntrospectionUnavailableError";
+  }
+}
+
+/**
  * True for any scopegate error, even one thrown by another installed copy of `@scopegate/core`
  * (the check uses a global symbol, not `instanceof`).
  */
@@ -444,18 +482,28 @@ export function withRealm<E extends BearerError>(error: E, realm: string): E {
   return error;
 }
 
+/** What a verifier stamps on every error's challenge. */
+export interface ChallengeContext {
+  readonly realm: string;
+  /** The `resource_metadata` URL, or `null` for none. */
+  readonly resourceMetadataUrl: string | null;
+  /** The schemes the challenge offers. Default: the error's own (Bearer only unless set). */
+  readonly schemes?: ChallengeSchemes;
+}
+
 /**
- * Sets what a verifier's challenges say on a scopegate error: its realm, the schemes it offers, and
- * the scheme the request used (which carries the error, unless it is a DPoP proof error). Returns it.
+ * Sets a verifier's realm, `resource_metadata` URL and offered schemes on a scopegate error, and the
+ * scheme the request used (whose challenge carries the error, unless it is a DPoP proof error).
+ * Returns the error.
  */
-export function withChallenges<E extends BearerError>(
+export function withChallenge<E extends BearerError>(
   error: E,
-  realm: string,
-  challenges: ChallengeSchemes,
-  requestScheme: ChallengeScheme | undefined,
+  context: ChallengeContext,
+  requestScheme?: ChallengeScheme,
 ): E {
-  error.realm = realm;
-  error.challenges = challenges;
+  error.realm = context.realm;
+  if (context.resourceMetadataUrl !== null) error.resourceMetadata = context.resourceMetadataUrl;
+  if (context.schemes !== undefined) error.challenges = context.schemes;
   if (requestScheme !== undefined && !isDpopError(error.error)) error.scheme = requestScheme;
   return error;
 }

@@ -1,20 +1,21 @@
 import { LRUCache } from "lru-cache";
-import { checkCount, checkFunction, checkMs, emitSafely, invalidOption } from "../base/option-checks.js";
+import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
+import { createEventHub } from "../events/event-hub.js";
+import type {
+  DiscoveryFailedEvent,
+  DiscoverySucceededEvent,
+  ScopegateEventListener,
+} from "../events/scopegate-event.js";
 import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
 import { isAcceptableFetchUrl } from "./fetch-url.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
-/** What discovery reports through `onEvent`. */
-export type DiscoveryEvent =
-  | { type: "discovery_succeeded"; issuer: string; metadataUrl: string; jwksUri: string }
-  | {
-      type: "discovery_failed";
-      issuer: string;
-      error: RemoteFetchError;
-      /** True when a previously discovered `jwks_uri` keeps being used. */
-      servingCachedMetadata: boolean;
-    };
+/**
+ * What discovery's `onEvent` option receives.
+ * @deprecated Use `ScopegateEvent` (the verifier's `onEvent`, or `discovery.subscribe()`).
+ */
+export type DiscoveryEvent = DiscoverySucceededEvent | DiscoveryFailedEvent;
 
 export interface DiscoveryOptions {
   /** Performs the HTTP requests: plug a proxy agent or a test double here. Default: the global `fetch`. */
@@ -39,7 +40,10 @@ export interface DiscoveryOptions {
    * without a request. Default: `null` (the caller has already checked the issuer).
    */
   issuers?: readonly string[] | null;
-  /** Receives discovery successes and failures. What it throws or rejects is ignored. Default: none. */
+  /**
+   * Receives discovery successes and failures. What it throws or rejects is ignored. Default: none.
+   * @deprecated Use `discovery.subscribe(listener)` or the verifier's `onEvent` (same events).
+   */
   onEvent?: (event: DiscoveryEvent) => void;
 }
 
@@ -49,11 +53,20 @@ export interface Discovery {
    * `InvalidTokenError` (`ERR_TOKEN_ISSUER`) for an issuer outside the `issuers` option.
    */
   jwksUri(issuer: string): Promise<string>;
+  /**
+   * The `introspection_endpoint` of `issuer`'s metadata (RFC 8414 §2), `undefined` when the metadata
+   * names none or not a usable URL. Throws as `jwksUri` does when the metadata cannot be had.
+   * Optional: a discovery without it cannot find introspection endpoints.
+   */
+  introspectionEndpoint?(issuer: string): Promise<string | undefined>;
+  /** Adds a listener for discovery's events; returns the function that removes it. Optional. */
+  subscribe?(listener: ScopegateEventListener): () => void;
 }
 
 interface IssuerState {
   readonly limiter: RefetchLimiter;
   jwksUri: string | undefined;
+  introspectionEndpoint: string | undefined;
   fetchedAt: number;
   inFlight: Promise<void> | undefined;
   lastError: RemoteFetchError | undefined;
@@ -86,14 +99,14 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     allowed = new Set(options.issuers);
   }
   const states = new LRUCache<string, IssuerState>({ max: Math.max(MAX_ISSUERS, allowed?.size ?? 0) });
-  const emit = (event: DiscoveryEvent) => emitSafely(onEvent, event);
+  const hub = createEventHub(onEvent as ScopegateEventListener | undefined);
 
   function load(issuer: string, state: IssuerState): Promise<void> {
     if (state.inFlight !== undefined) return state.inFlight;
     if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
     const run = discover(issuer, state).then((event) => {
       if (state.inFlight === run) state.inFlight = undefined;
-      emit(event);
+      hub.emit?.(event);
     });
     state.inFlight = run;
     return run;
@@ -101,6 +114,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
 
   /** Tries each metadata location in turn; records the outcome. Never rejects. */
   async function discover(issuer: string, state: IssuerState): Promise<DiscoveryEvent> {
+    const started = performance.now();
     let firstError: RemoteFetchError | undefined;
     for (const metadataUrl of metadataUrls(issuer)) {
       try {
@@ -113,10 +127,17 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         });
         const jwksUri = readMetadata(body, issuer, metadataUrl);
         state.jwksUri = jwksUri;
+        state.introspectionEndpoint = usableUrl(body.introspection_endpoint)?.href;
         state.fetchedAt = clock();
         state.lastError = undefined;
         state.limiter.recordSuccess();
-        return { type: "discovery_succeeded", issuer, metadataUrl, jwksUri };
+        return {
+          type: "discovery_succeeded",
+          issuer,
+          metadataUrl,
+          jwksUri,
+          durationMs: performance.now() - started,
+        };
       } catch (cause) {
         const error =
           cause instanceof RemoteFetchError
@@ -130,10 +151,17 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     const error = firstError ?? new RemoteFetchError("ERR_METADATA_INVALID", issuer);
     state.lastError = error;
     state.limiter.recordFailure(clock());
-    return { type: "discovery_failed", issuer, error, servingCachedMetadata: state.jwksUri !== undefined };
+    return {
+      type: "discovery_failed",
+      issuer,
+      error,
+      servingCachedMetadata: state.jwksUri !== undefined,
+      durationMs: performance.now() - started,
+    };
   }
 
-  async function jwksUri(issuer: string): Promise<string> {
+  /** The state of `issuer` once its metadata is known (cached, or loaded now). */
+  async function discovered(issuer: string): Promise<IssuerState & { jwksUri: string }> {
     if (typeof issuer !== "string" || (allowed !== null && !allowed.has(issuer))) {
       throw new InvalidTokenError("ERR_TOKEN_ISSUER");
     }
@@ -142,6 +170,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       state = {
         limiter: createRefetchLimiter({ cooldownMs: 0, failureBackoffMs }),
         jwksUri: undefined,
+        introspectionEndpoint: undefined,
         fetchedAt: 0,
         inFlight: undefined,
         lastError: undefined,
@@ -151,22 +180,29 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     if (state.jwksUri !== undefined) {
       if (clock() - state.fetchedAt >= cacheMaxAgeMs && state.inFlight === undefined)
         void load(issuer, state);
-      return state.jwksUri;
+      return state as IssuerState & { jwksUri: string };
     }
     await load(issuer, state);
-    if (state.jwksUri !== undefined) return state.jwksUri;
+    if (state.jwksUri !== undefined) return state as IssuerState & { jwksUri: string };
     const waitMs = state.limiter.backoffRemainingMs(clock());
     throw new JwksUnavailableError({ cause: state.lastError, retryAfterSec: Math.max(1, waitMs / 1000) });
   }
 
+  async function safely<T>(
+    issuer: string,
+    read: (state: IssuerState & { jwksUri: string }) => T,
+  ): Promise<T> {
+    try {
+      return read(await discovered(issuer));
+    } catch (error) {
+      throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
+    }
+  }
+
   return {
-    async jwksUri(issuer) {
-      try {
-        return await jwksUri(issuer);
-      } catch (error) {
-        throw isBearerError(error) ? error : new JwksUnavailableError({ cause: error });
-      }
-    },
+    subscribe: (listener) => hub.subscribe(listener),
+    jwksUri: (issuer) => safely(issuer, (state) => state.jwksUri),
+    introspectionEndpoint: (issuer) => safely(issuer, (state) => state.introspectionEndpoint),
   };
 }
 
@@ -192,7 +228,13 @@ export function metadataUrls(issuer: string): string[] {
 /** Checks metadata: exactly our issuer (mix-up defence), and a usable `jwks_uri`. Returns the latter. */
 function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, metadataUrl: string): string {
   if (body.issuer !== issuer) throw new RemoteFetchError("ERR_METADATA_ISSUER_MISMATCH", metadataUrl);
-  const raw = body.jwks_uri;
+  const url = usableUrl(body.jwks_uri);
+  if (url === undefined) throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
+  return url.href;
+}
+
+/** A metadata URL we may call: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
+function usableUrl(raw: unknown): URL | undefined {
   let url: URL | undefined;
   try {
     url = typeof raw === "string" ? new URL(raw) : undefined;
@@ -200,7 +242,7 @@ function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, m
     url = undefined;
   }
   if (url === undefined || !isAcceptableFetchUrl(url) || url.username || url.password || url.hash) {
-    throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
+    return undefined;
   }
-  return url.href;
+  return url;
 }

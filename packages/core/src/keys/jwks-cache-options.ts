@@ -1,53 +1,20 @@
 import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
-import { type FetchLike, globalFetch, type RemoteFetchError } from "./fetch-json.js";
+import type {
+  JwksFetchFailedEvent,
+  JwksFetchSucceededEvent,
+  StaleKeysServedEvent,
+} from "../events/scopegate-event.js";
+import { type FetchLike, globalFetch } from "./fetch-json.js";
 import { createMemoryJwksStore, type JwksStore } from "./jwks-store.js";
 
-/** What made the cache fetch a JWKS. */
-export type JwksFetchReason =
-  /** A request found no usable keys cached (first use, or keys older than `maxStaleMs`). */
-  | "initial"
-  /** `warm()`. */
-  | "warm"
-  /** Cached keys were older than `cacheMaxAgeMs` (stale-while-revalidate, in the background). */
-  | "refresh"
-  /** A token named a key id that is not cached (limited by `cooldownMs`). */
-  | "unknown_kid";
+export type { JwksFetchReason } from "../events/scopegate-event.js";
 
 /**
- * What the cache reports through `onEvent`. Events carry JWKS URIs, counts and the key ids published
- * in the JWKS, never anything from a token.
+ * What the cache's `onEvent` option receives: the key fetch outcomes and stale serving.
+ * @deprecated Use `ScopegateEvent` (the verifier's `onEvent`, or `cache.subscribe()`), which
+ * has these and the cache's other events (`refresh_failed`, `unknown_kid`).
  */
-export type JwksCacheEvent =
-  | {
-      type: "fetch_succeeded";
-      jwksUri: string;
-      reason: JwksFetchReason;
-      /** Usable keys now cached. */
-      keyCount: number;
-      /** Entries skipped (malformed, private, `use: "enc"`, unknown `kty`, past `maxKeys`). */
-      skippedCount: number;
-      /** Key ids that were not in the previous set. */
-      addedKeyIds: string[];
-      /** Key ids of the previous set that are gone (tokens signed with them now fail). */
-      removedKeyIds: string[];
-    }
-  | {
-      type: "fetch_failed";
-      jwksUri: string;
-      reason: JwksFetchReason;
-      error: RemoteFetchError;
-      /** True when cached keys keep serving (stale-if-error); false means requests now get 503. */
-      servingCachedKeys: boolean;
-      /** Milliseconds before the next attempt may start (`failureBackoffMs`). */
-      retryInMs: number;
-    }
-  | {
-      /** Keys older than `cacheMaxAgeMs` served because refreshing failed. Once per failed fetch. */
-      type: "stale_served";
-      jwksUri: string;
-      /** Age of the keys served, in milliseconds. */
-      ageMs: number;
-    };
+export type JwksCacheEvent = JwksFetchSucceededEvent | JwksFetchFailedEvent | StaleKeysServedEvent;
 
 export interface JwksCacheOptions {
   /** Performs the HTTP requests: plug a proxy agent or a test double here. Default: the global `fetch`. */
@@ -87,6 +54,8 @@ export interface JwksCacheOptions {
   /**
    * Receives fetch successes and failures and stale serving, e.g. for logs and metrics. Called
    * synchronously; what it throws or rejects is ignored. Default: none.
+   * @deprecated Subscribe to every cache event with `cache.subscribe(listener)`, or give the
+   * verifier an `onEvent` listener; this option keeps receiving the three types it always did.
    */
   onEvent?: (event: JwksCacheEvent) => void;
 }
@@ -120,9 +89,13 @@ export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwks
     store === null ||
     typeof store.get !== "function" ||
     typeof store.set !== "function" ||
-    typeof store.delete !== "function"
+    typeof store.delete !== "function" ||
+    !(store.sharedFetch === undefined || typeof store.sharedFetch === "function")
   ) {
-    invalidOption("store", "expected an object with get, set and delete methods.");
+    invalidOption(
+      "store",
+      "expected an object with get, set and delete methods (and sharedFetch, if any, a function).",
+    );
   }
   return {
     fetch: checkFunction("fetch", options.fetch) ?? globalFetch,

@@ -2,6 +2,8 @@ import { type CryptoKey, importJWK, type JWK } from "jose";
 import { LRUCache } from "lru-cache";
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
 import { emitSafely } from "../base/option-checks.js";
+import { createEventHub } from "../events/event-hub.js";
+import type { ScopegateEvent, ScopegateEventListener, UnknownKidEvent } from "../events/scopegate-event.js";
 import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { fetchJson, RemoteFetchError } from "./fetch-json.js";
 import {
@@ -12,12 +14,14 @@ import {
   resolveJwksCacheOptions,
 } from "./jwks-cache-options.js";
 import { parseJwks } from "./jwks-parse.js";
-import type { JwksRecord } from "./jwks-store.js";
+import { type JwksStatus, keysState } from "./jwks-status.js";
+import type { JwksRecord, SharedJwksRecord } from "./jwks-store.js";
 import { type KeySelector, type PublicJwk, selectKey } from "./key-selection.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
 export type { FetchLike } from "./fetch-json.js";
 export type { JwksCacheEvent, JwksCacheOptions, JwksFetchReason } from "./jwks-cache-options.js";
+export type { JwksStatus, KeysState } from "./jwks-status.js";
 
 /** A key ready to verify signatures. */
 export interface SigningKey {
@@ -47,7 +51,24 @@ export interface JwksCache {
    * `JwksUnavailableError` when the fetch fails.
    */
   warm(jwksUri: string): Promise<void>;
+  /**
+   * Adds a listener for this cache's events (`fetch_succeeded`, `fetch_failed`, `refresh_failed`,
+   * `stale_served`, `unknown_kid`); returns the function that removes it. Optional.
+   */
+  subscribe?(listener: ScopegateEventListener): () => void;
+  /**
+   * What is cached for `jwksUri` right now (fresh, stale or missing, age, last fetch error), for
+   * readiness checks. Never fetches and never throws. Optional.
+   */
+  status?(jwksUri: string): JwksStatus;
 }
+
+/** The event types the deprecated `onEvent` option has always received. */
+const LEGACY_TYPES: ReadonlySet<ScopegateEvent["type"]> = new Set([
+  "fetch_succeeded",
+  "fetch_failed",
+  "stale_served",
+]);
 
 /** Per-JWKS runtime state: the in-flight fetch, the limiter, and keys imported from the current set. */
 interface JwksState {
@@ -55,6 +76,8 @@ interface JwksState {
   readonly limiter: RefetchLimiter;
   inFlight: Promise<void> | undefined;
   lastError: RemoteFetchError | undefined;
+  /** When `lastError` happened (clock time, ms). */
+  lastErrorAt: number;
   staleReported: boolean;
   /** The record `imported` belongs to; a different record from the store resets it. */
   record: JwksRecord | undefined;
@@ -78,7 +101,15 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   const config: ResolvedJwksCacheOptions = resolveJwksCacheOptions(options);
   const { clock, store } = config;
   const states = new LRUCache<string, JwksState>({ max: config.maxJwksUris });
-  const emit = (event: JwksCacheEvent) => emitSafely(config.onEvent, event);
+  const hub = createEventHub();
+  const legacy = config.onEvent;
+  if (legacy !== undefined) {
+    hub.subscribe((event) => {
+      if (LEGACY_TYPES.has(event.type)) emitSafely(legacy, event as JwksCacheEvent);
+    });
+  }
+  const unknownKid = (state: JwksState, action: UnknownKidEvent["action"]): void =>
+    hub.emit?.({ type: "unknown_kid", jwksUri: state.uri, action });
 
   function stateOf(uri: string): JwksState {
     let state = states.get(uri);
@@ -88,6 +119,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         limiter: createRefetchLimiter(config),
         inFlight: undefined,
         lastError: undefined,
+        lastErrorAt: 0,
         staleReported: false,
         record: undefined,
         imported: new Map(),
@@ -109,41 +141,62 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     if (state.limiter.backoffRemainingMs(clock()) > 0) return Promise.resolve();
     // The fetch is over for everyone before anyone hears about it: a request reacting to the event
     // must not join a finished fetch.
-    const run = fetchAndStore(state, reason).then((event) => {
+    const run = fetchAndStore(state, reason).then((events) => {
       if (state.inFlight === run) state.inFlight = undefined;
-      emit(event);
+      const emit = hub.emit;
+      if (emit !== undefined) for (const event of events) emit(event);
     });
     state.inFlight = run;
     return run;
   }
 
   /** Fetches, checks and stores the JWKS; records the outcome. Never rejects. */
-  async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<JwksCacheEvent> {
+  async function fetchAndStore(state: JwksState, reason: JwksFetchReason): Promise<ScopegateEvent[]> {
+    const started = performance.now();
     try {
-      const { url, body } = await fetchJson(state.uri, {
-        fetch: config.fetch,
-        timeoutMs: config.timeoutMs,
-        maxResponseBytes: config.maxResponseBytes,
-        maxRedirects: config.maxRedirects,
-        accept: "application/jwk-set+json, application/json",
-      });
-      const parsed = parseJwks(body, url, config.maxKeys);
       const previous = store.get(state.uri);
-      store.set(state.uri, { keys: parsed.keys, fetchedAt: clock() });
+      let skipped = 0;
+      const fetchHere = async (): Promise<SharedJwksRecord> => {
+        const { url, body } = await fetchJson(state.uri, {
+          fetch: config.fetch,
+          timeoutMs: config.timeoutMs,
+          maxResponseBytes: config.maxResponseBytes,
+          maxRedirects: config.maxRedirects,
+          accept: "application/jwk-set+json, application/json",
+        });
+        const parsedHere = parseJwks(body, url, config.maxKeys);
+        skipped = parsedHere.skipped;
+        return { keys: parsedHere.keys, fetchedAt: clock() };
+      };
+      const fetched =
+        store.sharedFetch === undefined
+          ? await fetchHere()
+          : await store.sharedFetch(state.uri, {
+              after: Math.max(previous?.fetchedAt ?? -Infinity, clock() - config.cacheMaxAgeMs),
+              reason,
+              fetch: fetchHere,
+            });
+      // A key set from another instance is checked as a fetched one is; its time never lies ahead.
+      const parsed = { keys: parseJwks({ keys: fetched.keys }, state.uri, config.maxKeys).keys, skipped };
+      const fetchedAt = Number.isFinite(fetched.fetchedAt) ? Math.min(fetched.fetchedAt, clock()) : clock();
+      store.set(state.uri, { keys: parsed.keys, fetchedAt });
       state.limiter.recordSuccess();
       state.lastError = undefined;
       state.staleReported = false;
       const before = keyIds(previous?.keys ?? []);
       const after = keyIds(parsed.keys);
-      return {
-        type: "fetch_succeeded",
-        jwksUri: state.uri,
-        reason,
-        keyCount: parsed.keys.length,
-        skippedCount: parsed.skipped,
-        addedKeyIds: [...after].filter((kid) => !before.has(kid)),
-        removedKeyIds: [...before].filter((kid) => !after.has(kid)),
-      };
+      return [
+        {
+          type: "fetch_succeeded",
+          jwksUri: state.uri,
+          reason,
+          keyCount: parsed.keys.length,
+          skippedCount: parsed.skipped,
+          addedKeyIds: [...after].filter((kid) => !before.has(kid)),
+          removedKeyIds: [...before].filter((kid) => !after.has(kid)),
+          durationMs: performance.now() - started,
+        },
+      ];
     } catch (cause) {
       const error =
         cause instanceof RemoteFetchError
@@ -152,15 +205,25 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       const now = clock();
       state.limiter.recordFailure(now);
       state.lastError = error;
+      state.lastErrorAt = now;
       state.staleReported = false;
-      return {
+      const servingCachedKeys = usable(state, now) !== undefined;
+      const failed: ScopegateEvent = {
         type: "fetch_failed",
         jwksUri: state.uri,
         reason,
         error,
-        servingCachedKeys: usable(state, now) !== undefined,
+        servingCachedKeys,
         retryInMs: config.failureBackoffMs,
+        durationMs: performance.now() - started,
       };
+      const cached = store.get(state.uri);
+      if (cached === undefined) return [failed];
+      const ageMs = now - cached.fetchedAt;
+      return [
+        failed,
+        { type: "refresh_failed", jwksUri: state.uri, reason, error, ageMs, servingCachedKeys },
+      ];
     }
   }
 
@@ -215,15 +278,20 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       if (state.inFlight === undefined) void load(state, "refresh");
       if (state.limiter.failing && !state.staleReported) {
         state.staleReported = true;
-        emit({ type: "stale_served", jwksUri: state.uri, ageMs });
+        hub.emit?.({ type: "stale_served", jwksUri: state.uri, ageMs });
       }
     }
     const hit = lookup(state, record, selector);
     if (hit !== undefined) return found(await hit);
 
     // Unknown key id: join a fetch under way, or refetch if the cooldown allows.
-    if (state.inFlight !== undefined) await state.inFlight;
-    else if (state.limiter.tryUnknownKid(now)) await load(state, "unknown_kid");
+    if (state.inFlight !== undefined) {
+      unknownKid(state, "join");
+      await state.inFlight;
+    } else if (state.limiter.tryUnknownKid(now)) {
+      unknownKid(state, "refetch");
+      await load(state, "unknown_kid");
+    } else unknownKid(state, "cooldown");
     record = usable(state, clock());
     const retry = record === undefined ? undefined : lookup(state, record, selector);
     if (retry !== undefined) return found(await retry);
@@ -258,6 +326,32 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         return state!.imported.get(selector.alg)?.get(selector.kid)?.settled ?? undefined;
       } catch {
         return undefined; // a throwing custom store or clock: `getKey` reports it
+      }
+    },
+    subscribe(listener) {
+      return hub.subscribe(listener);
+    },
+    status(jwksUri) {
+      try {
+        const state = states.get(jwksUri);
+        const record = store.get(jwksUri);
+        const now = clock();
+        return {
+          state: keysState(record, now, config),
+          ageMs: record === undefined ? undefined : now - record.fetchedAt,
+          keyCount: record?.keys.length ?? 0,
+          lastError: state?.lastError,
+          lastErrorAt: state?.lastError === undefined ? undefined : state.lastErrorAt,
+        };
+      } catch {
+        // A throwing custom store or clock: nothing usable can be vouched for.
+        return {
+          state: "missing",
+          ageMs: undefined,
+          keyCount: 0,
+          lastError: undefined,
+          lastErrorAt: undefined,
+        };
       }
     },
     async warm(jwksUri) {

@@ -22,6 +22,34 @@ export interface JwksStore {
   get(jwksUri: string): JwksRecord | undefined;
   set(jwksUri: string, record: JwksRecord): void;
   delete(jwksUri: string): void;
+  /**
+   * Optional, for a store that several instances share (`@scopegate/redis`, say). When present, the
+   * cache calls it instead of fetching: it resolves a key set that some instance fetched after
+   * `request.after`, or calls `request.fetch()` (one instance at a time, ideally) and shares what
+   * that returns. It must settle within a bound of its own; a rejection counts as a failed fetch.
+   * Whatever it resolves is checked again as a fetched JWKS is, then kept with `set`.
+   */
+  sharedFetch?(jwksUri: string, request: SharedFetchRequest): Promise<SharedJwksRecord>;
+}
+
+/** A key set as it travels between instances: the JWKS `keys` member, and when it was fetched. */
+export interface SharedJwksRecord {
+  readonly keys: readonly unknown[];
+  /** Milliseconds since the epoch, from the fetching instance's clock. */
+  readonly fetchedAt: number;
+}
+
+/** What a shared store is asked for: a key set fetched after `after`, or one fetch for everyone. */
+export interface SharedFetchRequest {
+  /**
+   * A record fetched at or before this time (ms since the epoch) is no newer than what this
+   * instance holds, or is past `cacheMaxAgeMs`: it does not answer the request.
+   */
+  readonly after: number;
+  /** Why the cache fetches: `initial`, `refresh`, `unknown_kid` or `warm`. */
+  readonly reason: "initial" | "refresh" | "unknown_kid" | "warm";
+  /** Fetches the JWKS from its URI now, checked; rejects with `RemoteFetchError`. */
+  fetch(): Promise<SharedJwksRecord>;
 }
 
 export interface MemoryJwksStoreOptions {

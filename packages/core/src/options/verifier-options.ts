@@ -1,6 +1,12 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
 import { type DpopOptions, type ResolvedDpopOptions, resolveDpopOptions } from "../binding/dpop-options.js";
 import { DEFAULT_REALM } from "../http/errors.js";
+import {
+  type IntrospectionOptions,
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from "../introspection/introspection-options.js";
 import type { DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
@@ -10,14 +16,44 @@ import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/to
 
 export type { ClaimValidator, TokenTypeMode };
 
-export interface VerifierOptions {
+/**
+ * The audience options: `audience` is required unless `resource` is given (then the resource is the
+ * accepted audience). A type error without either, as at run time.
+ */
+export type AudienceOptions =
+  | {
+      /**
+       * Accepted `aud` value(s); a token passes when any of its audiences is listed. Required unless
+       * `resource` is given: pass `null` explicitly to skip the audience check (only when another check
+       * binds tokens to this API). Default (with `resource` only): the resource identifier.
+       */
+      audience: string | readonly string[] | null;
+      /**
+       * This API's resource identifier (RFC 8707, RFC 9728): an absolute `https:` URI (`http:` only on
+       * loopback) without fragment or query. It is kept in canonical form (scheme and host lower-cased,
+       * default port and one trailing slash dropped, path otherwise as given), published as `resource`
+       * in the protected resource metadata, and, when `audience` is not given, it is the only accepted
+       * audience (a token's `aud` matches it in any spelling with the same canonical form).
+       * Default: none.
+       */
+      resource?: string | URL;
+    }
+  | { audience?: string | readonly string[] | null; resource: string | URL };
+
+/** What `createVerifier()` takes: {@link VerifierBaseOptions} and {@link AudienceOptions}. */
+export type VerifierOptions = VerifierBaseOptions & AudienceOptions;
+
+/** Every verifier option but `audience` and `resource` (see {@link AudienceOptions}). */
+export interface VerifierBaseOptions {
   /** Accepted `iss` value(s), compared exactly. Required. */
   issuer: string | readonly string[];
   /**
-   * Accepted `aud` value(s); a token passes when any of its audiences is listed. Required: pass `null`
-   * explicitly to skip the audience check (only when another check binds tokens to this API).
+   * The URL of this API's RFC 9728 metadata, added as `resource_metadata="…"` to every
+   * `WWW-Authenticate` challenge; `null` for none. Must be `https:` (`http:` only on loopback).
+   * Default: with `resource`, its well-known URL (`https://api.example.com/mcp` →
+   * `https://api.example.com/.well-known/oauth-protected-resource/mcp`); without, none.
    */
-  audience: string | readonly string[] | null;
+  resourceMetadataUrl?: string | URL | null;
   /**
    * Where the signing keys are: one URL (single issuer) or a map from issuer to URL. Issuers without a
    * URL are discovered from their RFC 8414 / OpenID Connect metadata. Must be `https:`, except on loopback.
@@ -79,12 +115,25 @@ export interface VerifierOptions {
    * Default: `{}` (mode `"allowed"` once `publicUrl` is set, `"disabled"` without it).
    */
   dpop?: DpopOptions;
+  /**
+   * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
+   * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
+   * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
+   * and the same errors. See docs/introspection.md. Default: none (JWTs only).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /** Options after validation and defaults. */
 export interface ResolvedVerifierOptions {
   issuers: readonly string[];
   audiences: readonly string[] | null;
+  /** The canonical resource identifier, or `null`. */
+  resource: string | null;
+  /** The canonical resource when it is an accepted audience (then matched in any spelling), or `null`. */
+  resourceAudience: string | null;
+  /** The `resource_metadata` URL of every challenge, or `null`. */
+  resourceMetadataUrl: string | null;
   jwksUris: ReadonlyMap<string, string>;
   algorithms: readonly Algorithm[];
   clockToleranceSec: number;
@@ -103,6 +152,8 @@ export interface ResolvedVerifierOptions {
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
   dpop: ResolvedDpopOptions;
+  /** `null` when tokens are not introspected. */
+  introspection: ResolvedIntrospectionOptions | null;
 }
 
 const fail = (option: string, fix: string): never => {
@@ -141,8 +192,7 @@ export function checkFetchUrl(option: string, value: unknown): string {
   } catch {
     return fail(option, `${JSON.stringify(String(value))} is not an absolute URL.`);
   }
-  if (!isAcceptableFetchUrl(url))
-    fail(option, "keys must be fetched over https: (http: is allowed only on loopback).");
+  if (!isAcceptableFetchUrl(url)) fail(option, "it must use https: (http: is allowed only on loopback).");
   if (url.username || url.password || url.hash)
     fail(option, "the URL must not carry credentials or a fragment.");
   return url.href;
@@ -155,14 +205,28 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     fail("issuer", "it is required: pass the authorization server's issuer identifier.");
   const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
 
-  if (options.audience === undefined) {
+  const resource = options.resource === undefined ? null : canonicalResource(options.resource);
+  if (options.audience === undefined && resource === null) {
     fail(
       "audience",
-      "it is required: pass this API's identifier, or `null` to explicitly skip the audience check.",
+      "it is required: pass this API's identifier (or its `resource`), or `null` to explicitly skip the audience check.",
     );
   }
   const audiences =
-    options.audience === null ? null : nonEmptyStrings("audience", options.audience, "the audience(s)");
+    options.audience === undefined
+      ? [resource as string]
+      : options.audience === null
+        ? null
+        : nonEmptyStrings("audience", options.audience, "the audience(s)");
+  const resourceAudience = resource !== null && audiences?.includes(resource) ? resource : null;
+  const metadataUrl =
+    options.resourceMetadataUrl === null
+      ? null
+      : options.resourceMetadataUrl !== undefined
+        ? checkFetchUrl("resourceMetadataUrl", options.resourceMetadataUrl)
+        : resource === null
+          ? null
+          : resourceMetadataUrl(resource);
 
   const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : [...options.algorithms];
   if (algorithms.length === 0) fail("algorithms", 'list at least one algorithm, e.g. ["RS256"].');
@@ -238,6 +302,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   return {
     issuers,
     audiences,
+    resource,
+    resourceAudience,
+    resourceMetadataUrl: metadataUrl,
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
@@ -264,5 +331,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     clock,
     tokenCache,
     dpop: resolveDpopOptions(options.dpop, clock),
+    introspection:
+      options.introspection === undefined
+        ? null
+        : resolveIntrospectionOptions(options.introspection, issuers),
   };
 }

@@ -1,3 +1,4 @@
+import { isSameResource } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import type { InvalidTokenCode } from "../http/errors.js";
 import { InvalidTokenError } from "../http/errors.js";
@@ -23,6 +24,11 @@ export interface ClaimCheckOptions {
   readonly scopeClaims: readonly string[];
   readonly allowedClientIds: ReadonlySet<string> | null;
   readonly clientIdClaims: readonly string[];
+  /**
+   * The canonical resource identifier, when it is one of `audiences`: an `aud` that names it in
+   * another spelling (scheme or host case, default port, one trailing slash) is accepted too.
+   */
+  readonly resourceAudience?: string | null;
 }
 
 const LENIENT_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
@@ -115,7 +121,8 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
     if (nowSec - (iat as number) > options.maxTokenAgeSec + tolerance) reject("ERR_TOKEN_TOO_OLD");
   }
 
-  if (options.audiences !== null) checkAudience(claims.aud, options.audiences);
+  if (options.audiences !== null)
+    checkAudience(claims.aud, options.audiences, options.resourceAudience ?? null);
 
   for (const name of options.scopeClaims) {
     const value = claims[name];
@@ -131,16 +138,22 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   }
 }
 
+/** One `aud` entry names an accepted audience: exactly, or as another spelling of the resource. */
+function isAccepted(entry: unknown, audiences: readonly string[], resource: string | null): boolean {
+  if (typeof entry !== "string") return false;
+  return audiences.includes(entry) || (resource !== null && isSameResource(entry, resource));
+}
+
 /** `aud` (a string or a non-empty array) must name one of `audiences`. */
-function checkAudience(aud: unknown, audiences: readonly string[]): void {
+function checkAudience(aud: unknown, audiences: readonly string[], resource: string | null): void {
   if (typeof aud === "string") {
-    if (!audiences.includes(aud)) reject("ERR_TOKEN_AUDIENCE");
+    if (!isAccepted(aud, audiences, resource)) reject("ERR_TOKEN_AUDIENCE");
     return;
   }
   if (!Array.isArray(aud) || aud.length === 0) {
     reject(aud === undefined ? "ERR_TOKEN_AUDIENCE" : "ERR_TOKEN_CLAIM_INVALID");
   }
-  for (const entry of aud as unknown[]) if (typeof entry === "string" && audiences.includes(entry)) return;
+  for (const entry of aud as unknown[]) if (isAccepted(entry, audiences, resource)) return;
   reject("ERR_TOKEN_AUDIENCE");
 }
 

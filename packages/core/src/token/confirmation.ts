@@ -6,7 +6,10 @@ const MAX_THUMBPRINT_LENGTH = 128;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The confirmation members scopegate checks, and the binding each one means. */
-const METHODS = { jkt: "dpop", "x5t#S256": "mtls" } as const satisfies Record<string, TokenConfirmation["method"]>;
+const METHODS = { jkt: "dpop", "x5t#S256": "mtls" } as const satisfies Record<
+  string,
+  TokenConfirmation["method"]
+>;
 
 function thumbprintOf(value: unknown): string {
   if (typeof value !== "string" || value.length > MAX_THUMBPRINT_LENGTH || !BASE64URL.test(value)) {

@@ -18,7 +18,7 @@ export interface CurrentClaimsOptions extends ClaimCheckOptions {
   readonly clock: () => number;
 }
 
-async function runValidators(
+export async function runValidators(
   claims: Readonly<JwtClaims>,
   header: Readonly<JwtHeader>,
   validators: readonly ClaimValidator[],

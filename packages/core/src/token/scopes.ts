@@ -96,6 +96,8 @@ export type ScopeRequirement = { allOf: readonly string[] } | { anyOf: readonly 
 export interface RequireScopesOptions {
   /** Realm for the 403 challenge. Default: `"api"`. */
   realm?: string;
+  /** RFC 9728 metadata URL for the challenge's `resource_metadata`. Default: none. */
+  resourceMetadata?: string | undefined;
 }
 
 /** Checks a requirement's shape at set-up time; throws a `TypeError` that names the problem. */
@@ -137,5 +139,6 @@ export function requireScopes(
     requiredScopes: all ? requirement.allOf : requirement.anyOf,
     match: all ? "all" : "any",
     realm: options.realm ?? DEFAULT_REALM,
+    resourceMetadata: options.resourceMetadata,
   });
 }

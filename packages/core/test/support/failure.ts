@@ -1,6 +1,6 @@
 import { type BearerError, isBearerError } from "../../src/index.js";
 
-/** The scopegate error `promise` rejects with; fails the test when it resolves or rejects otherwise. */
+/** The scopegate error `promise` rejects with; fails the test on success or on any other rejection. */
 export async function failure(promise: Promise<unknown>): Promise<BearerError> {
   const outcome = await promise.then(
     () => undefined,

@@ -1,0 +1,43 @@
+import type { HandleErrors, RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
+
+/**
+ * A Fastify hook in callback style, usable as `onRequest` or `preHandler` (route or instance level).
+ * Generic over the request, so that it leaves the route's own types alone.
+ */
+export type ScopegateHook = <Req extends FastifyRequest, Rep extends FastifyReply>(
+  request: Req,
+  reply: Rep,
+  done: HookHandlerDoneFunction,
+) => void;
+
+/** What the plugin's authentication leaves on a request for the scope hooks after it. */
+export interface AuthContext {
+  verifier: Verifier;
+  /** `undefined` for an anonymous request (`credentialsRequired: false`, no credentials). */
+  token: VerifiedToken | undefined;
+  handleErrors: HandleErrors;
+}
+
+const CONTEXT = Symbol.for("scopegate.fastify.context");
+
+type WithContext = { [CONTEXT]?: AuthContext };
+
+export function getContext(request: FastifyRequest): AuthContext | undefined {
+  return (request as WithContext)[CONTEXT];
+}
+
+/** Records the outcome on the request and sets `request.auth` (`null` for anonymous requests). */
+export function setContext(request: FastifyRequest, context: AuthContext): void {
+  (request as WithContext)[CONTEXT] = context;
+  request.auth = context.token ?? null;
+}
+
+/**
+ * The request as core reads it: Fastify's `headers` and `query` (parsed before `onRequest`), `method`,
+ * and `raw.rawHeaders`, where a repeated `Authorization` header is still visible. In `onRequest` the
+ * body is not read yet.
+ */
+export function requestOf(request: FastifyRequest): RequestLike {
+  return request as unknown as RequestLike;
+}
