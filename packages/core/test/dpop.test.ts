@@ -92,7 +92,7 @@ describe("DPoP (RFC 9449) in the verifier", () => {
     ["staleIat", "ERR_DPOP_PROOF_TIME"],
     ["futureIat", "ERR_DPOP_PROOF_TIME"],
     ["privateJwk", "ERR_DPOP_PROOF_KEY"],
-    ["algNone", "ERR_DPOP_PROOF_ALGORITHM"],
+    ["algNone", "ERR_DPOP_PROOF_MALFORMED"],
     ["algHs256", "ERR_DPOP_PROOF_ALGORITHM"],
     ["wrongType", "ERR_DPOP_PROOF_TYPE"],
     ["missingJti", "ERR_DPOP_PROOF_ID"],

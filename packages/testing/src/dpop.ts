@@ -45,7 +45,7 @@ export interface BadDpopProofs {
   futureIat: string;
   /** The `jwk` header carries the private key (`d`). "The DPoP proof does not carry an acceptable public key". */
   privateJwk: string;
-  /** `alg: "none"` and no signature. "The DPoP proof is signed with an algorithm that is not accepted". */
+  /** `alg: "none"` and no signature. "The DPoP proof is malformed" (nothing signed). */
   algNone: string;
   /** `alg: "HS256"`, MACed with a secret. "The DPoP proof is signed with an algorithm that is not accepted". */
   algHs256: string;

@@ -56,7 +56,7 @@ function publicUrlsFor(context: BindingContext, options: ResolvedDpopOptions): r
 function checkHtu(htu: unknown, context: BindingContext, options: ResolvedDpopOptions): void {
   const given = typeof htu === "string" ? normalizeHtu(htu) : undefined;
   const path = context.path;
-  if (given === undefined || path === undefined) return fail("ERR_DPOP_PROOF_URL");
+  if (given === undefined || path === undefined) throw new InvalidDpopProofError("ERR_DPOP_PROOF_URL");
   for (const publicUrl of publicUrlsFor(context, options)) {
     if (expectedHtu(publicUrl, path) === given) return;
   }
