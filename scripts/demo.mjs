@@ -3,7 +3,7 @@
 //
 // The whole machine-to-machine story on this machine: builds what it needs, starts the demo
 // authorization server (oidc-provider) and a calendar service (examples/calendar-<framework>,
-// configured with ISSUER and AUDIENCE only: its keys are found by discovery), runs the task
+// configured with ISSUER and AUDIENCE, keys found by discovery, and INTROSPECTION_* for opaque tokens), runs the task
 // service's scenario against them and prints a transcript. Stops everything it started, also on
 // failure and Ctrl-C. Exit code 0 when every step went as expected.
 import { spawnSync } from "node:child_process";
@@ -104,7 +104,16 @@ try {
     [...pnpm.args, "--dir", calendarDir, "start"],
     {
       cwd: root,
-      env: { ...baseEnv, ISSUER: authorizationServer.url, AUDIENCE },
+      env: {
+        ...baseEnv,
+        ISSUER: authorizationServer.url,
+        AUDIENCE,
+        // Opaque tokens (the batch-jobs client's) are introspected; the demo server's defaults.
+        INTROSPECTION_ENDPOINT: `${authorizationServer.url}/token/introspection`,
+        INTROSPECTION_CLIENT_ID: "calendar-service",
+        INTROSPECTION_CLIENT_SECRET:
+          process.env.CALENDAR_INTROSPECTION_SECRET || "calendar-introspection-demo-secret",
+      },
       onStart: (service) => services.push(service),
     },
   );
@@ -114,7 +123,7 @@ try {
     `  authorization server  ${authorizationServer.url}  oidc-provider; issuer = this URL; token endpoint by discovery`,
   );
   say(
-    `  calendar service      ${calendar.url}  given only ISSUER and AUDIENCE=${AUDIENCE}; keys found by discovery`,
+    `  calendar service      ${calendar.url}  given ISSUER and AUDIENCE=${AUDIENCE} (keys found by discovery), and INTROSPECTION_* for opaque tokens`,
   );
 
   const result = await runScenario({

@@ -17,6 +17,7 @@ export const CALENDAR_SCOPES = Object.freeze([
  * - `task-service`: creates, lists and deletes events.
  * - `reporting`: reads reports.
  * - `short-lived`: reads events with tokens that expire after one second, to show expiry.
+ * - `batch-jobs`: reads events with opaque tokens, which the calendar service introspects.
  * @param {Readonly<Record<string, string | undefined>>} [env]
  * @returns {import("./server.js").ClientRegistration[]}
  */
@@ -37,6 +38,27 @@ export function demoClients(env = process.env) {
       clientSecret: env.SHORT_LIVED_CLIENT_SECRET || "short-lived-demo-secret",
       scope: "event.read",
       accessTokenTtlSec: 1,
+    },
+    {
+      clientId: "batch-jobs",
+      clientSecret: env.BATCH_JOBS_CLIENT_SECRET || "batch-jobs-demo-secret",
+      scope: "event.read",
+      accessTokenFormat: "opaque",
+    },
+  ];
+}
+
+/**
+ * The resource servers allowed to introspect: the calendar service. Its secret comes from the
+ * environment; the default is for this local demo only.
+ * @param {Readonly<Record<string, string | undefined>>} [env]
+ * @returns {import("./server.js").IntrospectionClientRegistration[]}
+ */
+export function demoIntrospectionClients(env = process.env) {
+  return [
+    {
+      clientId: "calendar-service",
+      clientSecret: env.CALENDAR_INTROSPECTION_SECRET || "calendar-introspection-demo-secret",
     },
   ];
 }
@@ -62,6 +84,7 @@ export function demoOptions(env = process.env) {
     audience,
     apiScopes: CALENDAR_SCOPES,
     clients: demoClients(env),
+    introspectionClients: demoIntrospectionClients(env),
     host: env.HOST || "127.0.0.1",
     port,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),

@@ -1,4 +1,10 @@
 // @ts-check
-export { CALENDAR_API, CALENDAR_SCOPES, demoClients, demoOptions } from "./demo-config.js";
+export {
+  CALENDAR_API,
+  CALENDAR_SCOPES,
+  demoClients,
+  demoIntrospectionClients,
+  demoOptions,
+} from "./demo-config.js";
 export { generateSigningKey } from "./keys.js";
 export { startAuthorizationServer } from "./server.js";

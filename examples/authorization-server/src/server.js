@@ -11,6 +11,17 @@ import { generateSigningKey } from "./keys.js";
  * @property {string} clientSecret sent by the client with HTTP Basic authentication (`client_secret_basic`)
  * @property {string} scope space-separated scopes this client may be granted
  * @property {number} [accessTokenTtlSec] lifetime of this client's access tokens, in seconds. Default: the server's `accessTokenTtlSec`.
+ * @property {"jwt" | "opaque"} [accessTokenFormat] `opaque`: reference tokens that only this server can read,
+ *   checked by RFC 7662 introspection. Default: `"jwt"` (RFC 9068).
+ */
+
+/**
+ * A resource server allowed to introspect tokens (RFC 7662): it uses no grant.
+ * @typedef {object} IntrospectionClientRegistration
+ * @property {string} clientId
+ * @property {string} clientSecret sent with HTTP Basic authentication (`client_secret_basic`)
+ * @property {boolean} [signedResponses] answers signed JWTs (RFC 9701, RS256) when asked with
+ *   `Accept: application/token-introspection+jwt`. Default: `false` (JSON).
  */
 
 /**
@@ -18,6 +29,8 @@ import { generateSigningKey } from "./keys.js";
  * @property {string} audience the API (RFC 8707 resource) tokens are issued for; it becomes their `aud`
  * @property {readonly string[]} apiScopes the scopes that API defines; a client gets those it asks for and is registered for
  * @property {readonly ClientRegistration[]} clients the registered clients
+ * @property {readonly IntrospectionClientRegistration[]} [introspectionClients] resource servers allowed
+ *   to introspect (`/token/introspection`). Default: `[]` (the endpoint is on; nobody may call it).
  * @property {string} [host] listen address. Default: `"127.0.0.1"`.
  * @property {number} [port] listen port; `0` picks a free one. Default: `0`.
  * @property {number} [accessTokenTtlSec] access-token lifetime, in seconds. Default: `300`.
@@ -61,16 +74,35 @@ function sameSecret(a, b) {
 function providerConfiguration(options, keys) {
   const defaultTtlSec = options.accessTokenTtlSec ?? 300;
   const ttlByClient = new Map(options.clients.map((c) => [c.clientId, c.accessTokenTtlSec ?? defaultTtlSec]));
-  return {
-    clients: options.clients.map((c) => ({
+  const opaqueClients = new Set(
+    options.clients.filter((c) => c.accessTokenFormat === "opaque").map((c) => c.clientId),
+  );
+  const introspectors = new Set((options.introspectionClients ?? []).map((c) => c.clientId));
+  const basic = /** @type {const} */ ("client_secret_basic");
+  /** @type {import("oidc-provider").ClientMetadata[]} */
+  const clients = [
+    ...options.clients.map((c) => ({
       client_id: c.clientId,
       client_secret: c.clientSecret,
       grant_types: ["client_credentials"],
       response_types: [],
       redirect_uris: [],
-      token_endpoint_auth_method: "client_secret_basic",
+      token_endpoint_auth_method: basic,
       scope: c.scope,
     })),
+    // Resource servers: no grant, only introspection.
+    ...(options.introspectionClients ?? []).map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      grant_types: [],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: basic,
+      ...(c.signedResponses ? { introspection_signed_response_alg: /** @type {const} */ ("RS256") } : {}),
+    })),
+  ];
+  return {
+    clients,
     // Client `scope` metadata may only name scopes the server supports; asking for one a client is
     // not registered for fails with invalid_scope.
     scopes: [...options.apiScopes],
@@ -80,6 +112,12 @@ function providerConfiguration(options, keys) {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 7662 for the opaque tokens: only registered resource servers may ask.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client) => introspectors.has(client.clientId),
+      },
+      jwtIntrospection: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // A client that names no resource gets a token for the one API this server knows.
@@ -91,7 +129,7 @@ function providerConfiguration(options, keys) {
           return {
             scope: options.apiScopes.filter((s) => registered.has(s)).join(" "),
             audience: options.audience,
-            accessTokenFormat: "jwt",
+            accessTokenFormat: opaqueClients.has(client.clientId) ? "opaque" : "jwt",
             accessTokenTTL: ttlByClient.get(client.clientId) ?? defaultTtlSec,
             jwt: { sign: { alg: "RS256" } },
           };

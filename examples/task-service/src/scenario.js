@@ -7,7 +7,7 @@ import { createTokenSource } from "./token-source.js";
  * @property {string} issuer the authorization server's issuer identifier
  * @property {string} calendarUrl base URL of the calendar service
  * @property {string} audience the calendar API's identifier (the `resource` asked for, the tokens' `aud`)
- * @property {{ taskService?: string, reporting?: string, shortLived?: string }} [secrets] client secrets.
+ * @property {{ taskService?: string, reporting?: string, shortLived?: string, batchJobs?: string }} [secrets] client secrets.
  *   Default: the demo authorization server's defaults.
  * @property {() => Promise<{ kid: string, previousKid: string }>} rotateKeys rotates the authorization
  *   server's signing key (the demo runner calls its admin endpoint)
@@ -170,6 +170,22 @@ export async function runScenario(options) {
   const { token: reportToken } = await reporting.getToken();
   const reports = await callCalendar(calendarUrl, { method: "GET", path: "/reports", token: reportToken });
   expectStatus("GET    /reports", reports, 200);
+
+  // 3b. A client whose tokens are opaque: the calendar service cannot read them and asks the
+  //     authorization server (RFC 7662 introspection), then caches the answer.
+  section('batch-jobs gets an opaque token: scope "event.read" (the calendar service introspects it)');
+  const batch = source("batch-jobs", secrets.batchJobs ?? "batch-jobs-demo-secret", ["event.read"]);
+  const { token: opaque } = await batch.getToken();
+  const seconds = Math.round((opaque.expiresAt.getTime() - Date.now()) / 1000);
+  check(
+    "opaque token obtained",
+    !opaque.reveal().includes("."),
+    `scope "${opaque.scopes.join(" ")}", expires in ${seconds} s, ${opaque.reveal().length} characters, not a JWT`,
+  );
+  const introspected = await callCalendar(calendarUrl, { method: "GET", path: "/events", token: opaque });
+  expectStatus("GET    /events with the opaque token", introspected, 200, {
+    detail: "the calendar service introspected it at the authorization server",
+  });
 
   // 4. No token at all.
   section("no token");

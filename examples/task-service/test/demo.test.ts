@@ -69,6 +69,8 @@ describe.concurrent("pnpm demo", () => {
       );
       expect(step(/with the full token/)).toContain("→ 204 No Content");
       expect(step(/GET {4}\/reports/)).toContain("→ 200 OK");
+      expect(step(/✔ opaque token obtained/)).toContain("not a JWT");
+      expect(step(/with the opaque token/)).toMatch(/✔ .*→ 200 OK .*introspected/);
       expect(step(/GET {4}\/events → 401 .*WWW-Authenticate/)).toMatch(
         /WWW-Authenticate: Bearer realm="[^"]+"$/,
       );
@@ -77,7 +79,7 @@ describe.concurrent("pnpm demo", () => {
       expect(step(/✔ new token obtained/)).toContain("signed with key");
       expect(step(/with the new token/)).toMatch(/✔ .*→ 200 OK/);
       expect(lines.filter((line) => line.includes("✘"))).toEqual([]);
-      expect(step(/steps went as expected/)).toBe("✔ all 12 steps went as expected");
+      expect(step(/steps went as expected/)).toBe("✔ all 14 steps went as expected");
 
       // No token, or any part of one, is ever printed.
       expect(context).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
