@@ -33,6 +33,25 @@ export type {
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export {
+  DEFAULT_DPOP_ALGORITHMS,
+  type DpopMode,
+  type DpopOptions,
+  type ResolvedDpopOptions,
+} from "./binding/dpop-options.js";
+export type { DpopNonceOptions } from "./binding/nonce.js";
+export {
+  createMemoryNonceSecrets,
+  type MemoryNonceSecretsOptions,
+  type NonceSecretSource,
+} from "./binding/nonce-secrets.js";
+export {
+  createMemoryReplayStore,
+  DEFAULT_REPLAY_STORE_ENTRIES,
+  type MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from "./binding/replay-store.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,
