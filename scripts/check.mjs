@@ -3,7 +3,7 @@
 //   checks: N passed, N failed
 // N counts each vitest test (from vitest's JSON report) plus each non-test step (lint, package
 // metadata, docs links, build, typecheck, the docs' TypeScript blocks, three suites again on Node
-// 22, 24 and 26, package lint, packed-tarball import test, publish dry run, the documentation site's
+// 22, 24 and 26, the core on Bun, Deno and workerd, package lint, packed-tarball import test, publish dry run, the documentation site's
 // build and its test in headless Chromium) as one check.
 // Exits non-zero if anything failed. Used by `pnpm check` and therefore by .ci/run.
 import { spawnSync } from "node:child_process";
@@ -30,6 +30,9 @@ const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ?
 const pnpmArgs = (args) => (pnpm ? [process.env.npm_execpath, ...args] : args);
 const pnpmCmd = pnpm ?? "pnpm";
 
+// Debian packages the tests use (redis-server), installed when missing: the README's check command
+// works on a fresh machine, and .ci/run stays exactly that command.
+step("system packages", "bash", [join(root, "scripts", "system-packages.sh")]);
 step("lint", bin("biome"), ["check", "."]);
 step("package metadata and README links", process.execPath, [join(root, "scripts", "package-metadata.mjs")]);
 step("docs links", process.execPath, [join(root, "scripts", "docs", "check-links.mjs")]);
@@ -77,6 +80,25 @@ for (const version of ["22.23.3", "24.21.0", "26.10.0"]) {
     "run",
     ...["core", "testing", "hostile"].flatMap((project) => ["--project", project]),
   ]);
+}
+
+// The core also runs on Bun, Deno and Cloudflare's workerd (binaries from the npm registry's `bun`,
+// `deno` and `workerd` packages): core's hostile and differential cases replayed through the built
+// core, with Node's outcomes as the expectation, and (Bun, Deno) the calendar-hono app answering a
+// smoke run; the calendar on workerd is examples/hono-worker's own test above. One check each.
+if (built) {
+  for (const [runtime, name] of [
+    ["bun", "Bun"],
+    ["deno", "Deno"],
+    ["workerd", "workerd"],
+  ]) {
+    step(`core and the Hono calendar on ${name}`, bin("vitest"), [
+      "run",
+      "--root",
+      "tests/runtimes",
+      runtime,
+    ]);
+  }
 }
 
 if (built) {

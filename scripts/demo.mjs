@@ -108,6 +108,8 @@ try {
         ...baseEnv,
         ISSUER: authorizationServer.url,
         AUDIENCE,
+        // RESOURCE: the identifier its RFC 9728 metadata publishes, the one the tokens are for.
+        RESOURCE: AUDIENCE,
         // Opaque tokens (the batch-jobs client's) are introspected; the demo server's defaults.
         INTROSPECTION_ENDPOINT: `${authorizationServer.url}/token/introspection`,
         INTROSPECTION_CLIENT_ID: "calendar-service",
@@ -123,7 +125,7 @@ try {
     `  authorization server  ${authorizationServer.url}  oidc-provider; issuer = this URL; token endpoint by discovery`,
   );
   say(
-    `  calendar service      ${calendar.url}  given ISSUER and AUDIENCE=${AUDIENCE} (keys found by discovery), and INTROSPECTION_* for opaque tokens`,
+    `  calendar service      ${calendar.url}  given ISSUER, AUDIENCE and RESOURCE=${AUDIENCE} (keys found by discovery), and INTROSPECTION_* for opaque tokens`,
   );
 
   const result = await runScenario({

@@ -20,6 +20,7 @@ const PROBES = {
   "@scopegate/hono": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/redis": "createRedisJwksStore",
   "@scopegate/testing": "createTestAuthority",
 };
 

@@ -1,7 +1,8 @@
 // One HTTP server in a process of its own, so autocannon (in another process) does not share its core.
 // Usage: node http-server.mjs <framework> <guard> <config json>
-//   framework: express | koa | nest-express | nest-fastify
-//   guard:     bare | scopegate | express-oauth2-jwt-bearer | noop (Koa: two pass-through middlewares; Nest: a global guard that lets everything through)
+//   framework: express | koa | fastify | hono | nest-express | nest-fastify
+//   guard:     bare | scopegate | express-oauth2-jwt-bearer | noop (Koa, Hono: two pass-through middlewares;
+//              Fastify: an onRequest and a preHandler hook that do nothing; Nest: a global guard that lets everything through)
 // Prints { port } as one JSON line once listening; exits on SIGTERM.
 import "reflect-metadata";
 
@@ -72,6 +73,50 @@ async function koaApp() {
   });
 }
 
+async function fastifyApp() {
+  const { default: Fastify } = await import("fastify");
+  const app = Fastify();
+  const handler = async () => body;
+  if (guard === "bare") {
+    app.get("/events", handler);
+  } else if (guard === "noop") {
+    // Fastify's own cost of the hooks the plugin adds (onRequest for authentication, preHandler), doing nothing.
+    app.addHook("onRequest", (_request, _reply, done) => done());
+    app.addHook("preHandler", (_request, _reply, done) => done());
+    app.get("/events", handler);
+  } else {
+    const { scopegate, createVerifier } = await import(process.env.SCOPEGATE_FASTIFY ?? "@scopegate/fastify");
+    const verifier = createVerifier(verifierOptions);
+    await verifier.warm?.();
+    await app.register(scopegate, { verifier });
+    app.get("/events", { config: { scopes: ["event.read"] } }, handler);
+  }
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return app.server;
+}
+
+async function honoApp() {
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const app = new Hono();
+  const handler = (c) => c.json(body);
+  if (guard === "bare") {
+    app.get("/events", handler);
+  } else if (guard === "noop") {
+    // Hono's own cost of two middlewares in front of the route, doing nothing.
+    const pass = (_c, next) => next();
+    app.get("/events", pass, pass, handler);
+  } else {
+    const { bearerAuth, requireScope } = await import(process.env.SCOPEGATE_HONO ?? "@scopegate/hono");
+    const authenticate = bearerAuth(verifierOptions);
+    await authenticate.verifier.warm?.();
+    app.get("/events", authenticate, requireScope("event.read"), handler);
+  }
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+  });
+}
+
 /** Nest without a TypeScript build: decorators applied as the functions they are. */
 async function nestApp(platform) {
   const { Controller, Get, Module } = await import("@nestjs/common");
@@ -112,12 +157,10 @@ async function nestApp(platform) {
   return app.getHttpServer();
 }
 
-const server =
-  framework === "express"
-    ? await expressApp()
-    : framework === "koa"
-      ? await koaApp()
-      : await nestApp(framework === "nest-fastify" ? "fastify" : "express");
+const apps = { express: expressApp, koa: koaApp, fastify: fastifyApp, hono: honoApp };
+const server = apps[framework]
+  ? await apps[framework]()
+  : await nestApp(framework === "nest-fastify" ? "fastify" : "express");
 
 process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
 process.on("SIGTERM", () => process.exit(0));

@@ -17,6 +17,14 @@ const SCENARIOS = [
   { framework: "koa", guard: "bare", workload: "repeated" },
   { framework: "koa", guard: "scopegate", workload: "repeated" },
   { framework: "koa", guard: "scopegate", workload: "distinct" },
+  { framework: "fastify", guard: "bare", workload: "repeated" },
+  { framework: "fastify", guard: "noop", workload: "repeated" },
+  { framework: "fastify", guard: "scopegate", workload: "repeated" },
+  { framework: "fastify", guard: "scopegate", workload: "distinct" },
+  { framework: "hono", guard: "bare", workload: "repeated" },
+  { framework: "hono", guard: "noop", workload: "repeated" },
+  { framework: "hono", guard: "scopegate", workload: "repeated" },
+  { framework: "hono", guard: "scopegate", workload: "distinct" },
   { framework: "nest-express", guard: "bare", workload: "repeated" },
   { framework: "nest-express", guard: "scopegate", workload: "repeated" },
   { framework: "nest-express", guard: "scopegate", workload: "distinct" },
@@ -155,13 +163,13 @@ async function measure(server, url, tokens, seconds, connections) {
  * drift in machine load. Returns one row per scenario with medians over the rounds.
  */
 export async function runHttp(
-  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
+  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks },
   log,
 ) {
   PINNED = pin();
   try {
     return await runFrameworks(
-      { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
+      { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks },
       log,
     );
   } finally {
@@ -170,11 +178,13 @@ export async function runHttp(
 }
 
 async function runFrameworks(
-  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections },
+  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks: chosen },
   log,
 ) {
   const rows = [];
-  const frameworks = [...new Set(SCENARIOS.map((s) => s.framework))];
+  const frameworks = [...new Set(SCENARIOS.map((s) => s.framework))].filter(
+    (framework) => !chosen || chosen.includes(framework),
+  );
   for (const framework of frameworks) {
     const scenarios = SCENARIOS.filter((s) => s.framework === framework);
     const guards = [...new Set(scenarios.map((s) => s.guard))];
@@ -227,7 +237,7 @@ export function httpTable(rows, { seconds, rounds, connections, alg }) {
     rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.cpuPerRequestUs]),
   );
   const out = [
-    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "distinct" sends a token not sent before in the run with every request.`,
+    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request.`,
     "",
     "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx | server CPU per request | server CPU | autocannon CPU |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -20,6 +20,11 @@ const libraries = args
   .find((a) => a.startsWith("--libraries="))
   ?.slice(12)
   .split(",");
+// --frameworks=fastify,hono: only these in the HTTP benchmark.
+const frameworks = args
+  .find((a) => a.startsWith("--frameworks="))
+  ?.slice(13)
+  .split(",");
 const started = Date.now();
 const log = (message) =>
   process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}\n`);
@@ -89,6 +94,7 @@ try {
         repeatedToken: fixtures.repeated.RS256,
         distinctTokens: fixtures.pools.RS256,
         ...settings.http,
+        frameworks,
       },
       log,
     );
@@ -121,7 +127,7 @@ process.stdout.write(`${markdown}\n`);
 const resultsDir = new URL("../results/", import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(new URL(quick ? "quick.raw.json" : "last.raw.json", resultsDir), JSON.stringify(raw, null, 2));
-if (!quick && !only && !libraries && !process.env.SCOPEGATE_CORE) {
+if (!quick && !only && !libraries && !frameworks && !process.env.SCOPEGATE_CORE) {
   // The charts on the documentation site are this run's.
   writeFileSync(
     new URL("summary.json", resultsDir),

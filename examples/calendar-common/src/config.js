@@ -38,7 +38,17 @@ export function readConfig(env) {
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     throw new ConfigError("REDIS_URL must be a redis:// or rediss:// URL");
   }
-  return { issuer, audience, jwksUri, host, port, redisUrl, introspection: readIntrospection(env) };
+  return {
+    issuer,
+    audience,
+    jwksUri,
+    host,
+    port,
+    redisUrl,
+    introspection: readIntrospection(env),
+    publicUrl: readPublicUrl(env),
+    resource: read(env, "RESOURCE"),
+  };
 }
 
 /**
@@ -63,14 +73,59 @@ function readIntrospection(env) {
 }
 
 /**
+ * `PUBLIC_URL`: an absolute `http:` or `https:` origin (a trailing slash is dropped).
+ * @param {Record<string, string | undefined>} env
+ */
+function readPublicUrl(env) {
+  const value = read(env, "PUBLIC_URL");
+  if (value === undefined) return undefined;
+  /** @type {URL | undefined} */
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    url.pathname !== "/" ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw new ConfigError(
+      "PUBLIC_URL must be an origin such as https://calendar.example.com or http://127.0.0.1:3000",
+    );
+  }
+  return url.origin;
+}
+
+/** The calendar's scopes: what its routes ask for, published as `scopes_supported`. */
+export const CALENDAR_SCOPES = Object.freeze([
+  "event.read",
+  "event.create",
+  "event.delete",
+  "report.read",
+  "admin",
+]);
+
+/** Where the protected resource metadata is served (conformance.md, "Protected resource metadata"). */
+export const RESOURCE_METADATA_PATH = "/.well-known/oauth-protected-resource";
+
+/**
  * The verifier options for these settings: the library's defaults for everything else.
  * @param {import("./index.js").Config} config
  * @param {import("./index.js").SharedState | null} [shared] state shared with other instances (REDIS_URL)
  */
 export function verifierOptions(config, shared = null) {
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   return {
     issuer: config.issuer,
     audience: config.audience,
+    // Published in the RFC 9728 metadata; the accepted audience stays AUDIENCE.
+    resource: config.resource ?? publicUrl,
+    resourceMetadataUrl: `${publicUrl}${RESOURCE_METADATA_PATH}`,
     ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
     ...(shared ? { jwks: { store: shared.jwksStore } } : {}),
     // Tokens that are not JWTs are introspected (RFC 7662, client_secret_basic: the library's default).
@@ -83,6 +138,8 @@ const VARIABLES = /** @type {Record<string, string>} */ ({
   issuer: "ISSUER",
   audience: "AUDIENCE",
   jwksUri: "JWKS_URI",
+  resource: "RESOURCE",
+  resourceMetadataUrl: "PUBLIC_URL",
   "introspection.endpoint": "INTROSPECTION_ENDPOINT",
   "introspection.clientId": "INTROSPECTION_CLIENT_ID",
   "introspection.clientSecret": "INTROSPECTION_CLIENT_SECRET",

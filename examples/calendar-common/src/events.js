@@ -1,8 +1,7 @@
 // @ts-check
-import { randomUUID } from "node:crypto";
-
 /**
- * The calendar's events, in memory.
+ * The calendar's events, in memory. Web-standard only (`crypto.randomUUID`), so the Hono examples
+ * use it on Bun, Deno and workerd too.
  * @returns {import("./index.js").EventStore}
  */
 export function createEventStore() {
@@ -11,7 +10,7 @@ export function createEventStore() {
   return {
     list: () => [...events.values()],
     create(fields) {
-      const event = { ...fields, id: randomUUID() };
+      const event = { ...fields, id: crypto.randomUUID() };
       events.set(event.id, event);
       return event;
     },

@@ -16,6 +16,10 @@ export interface Config {
   port: number;
   /** Where state shared by several instances lives (`REDIS_URL`). Default: unset (in process). */
   redisUrl: string | undefined;
+  /** The origin clients use (`PUBLIC_URL`); `resolvePublicUrl` fills in the default `http://HOST:PORT`. */
+  publicUrl: string | undefined;
+  /** The resource identifier published in the RFC 9728 metadata (`RESOURCE`). Default: the public URL. */
+  resource: string | undefined;
   /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
   introspection: IntrospectionConfig | undefined;
 }
@@ -47,8 +51,17 @@ export interface CalendarVerifierOptions {
   audience: string[];
   jwksUri?: string;
   jwks?: { store: JwksStore };
+  resource: string;
+  resourceMetadataUrl: string;
   introspection?: IntrospectionConfig;
 }
+
+/** The calendar's five scopes, published as `scopes_supported`. */
+export declare const CALENDAR_SCOPES: readonly string[];
+/** `/.well-known/oauth-protected-resource`. */
+export declare const RESOURCE_METADATA_PATH: string;
+/** The settings with a real port (a free one for `PORT=0`) and the public URL filled in. */
+export declare function resolvePublicUrl(config: Config): Promise<Config & { publicUrl: string }>;
 
 export declare class ConfigError extends Error {}
 export declare function readConfig(env: Record<string, string | undefined>): Config;

@@ -1,12 +1,19 @@
 // @ts-check
 
-import { bearerAuth, bearerErrorHandler, requireScope, requireScopes } from "@scopegate/express";
-import { createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  bearerAuth,
+  bearerErrorHandler,
+  requireScope,
+  requireScopes,
+  resourceMetadata,
+} from "@scopegate/express";
+import { CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
  * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`. Events live in memory.
+ * `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
+ * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/express").Verifier }} options
  * @returns {express.Express}
@@ -14,6 +21,7 @@ import express from "express";
 export function createApp({ verifier }) {
   const app = express();
   app.disable("x-powered-by");
+  app.use(resourceMetadata(verifier, { scopesSupported: CALENDAR_SCOPES }));
   // Parsed before authentication so that a token sent in a form body as well as in the header is
   // seen (400 invalid_request). JSON is for POST /events.
   app.use(express.json(), express.urlencoded({ extended: false }));

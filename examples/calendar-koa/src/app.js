@@ -2,13 +2,21 @@
 
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
-import { bearerAuth, isBearerError, requireScope, requireScopes, sendBearerError } from "@scopegate/koa";
-import { createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  bearerAuth,
+  isBearerError,
+  requireScope,
+  requireScopes,
+  resourceMetadata,
+  sendBearerError,
+} from "@scopegate/koa";
+import { CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
  * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`. Events live in memory.
+ * `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
+ * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/koa").Verifier }} options
  * @returns {Koa}
@@ -16,6 +24,7 @@ import Koa from "koa";
 export function createApp({ verifier }) {
   const app = new Koa();
   app.use(jsonErrors);
+  app.use(resourceMetadata(verifier, { scopesSupported: CALENDAR_SCOPES }));
   // Parsed before authentication so that a token sent in a form body as well as in the header is
   // seen (400 invalid_request). JSON is for POST /events.
   app.use(bodyParser({ enableTypes: ["json", "form"] }));

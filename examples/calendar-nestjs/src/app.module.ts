@@ -13,7 +13,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The library's defaults throughout; one filter of our own renders every failure.
-        ScopegateModule.forRoot({ ...verifierOptions, guard: "global", exceptionFilter: false }),
+        // resourceMetadata: the RFC 9728 document, scopes_supported collected from the routes' decorators.
+        ScopegateModule.forRoot({
+          ...verifierOptions,
+          guard: "global",
+          exceptionFilter: false,
+          resourceMetadata: true,
+        }),
       ],
       controllers: [CalendarController],
       providers: [eventStoreProvider, { provide: APP_FILTER, useClass: CalendarErrorFilter }],

@@ -10,6 +10,7 @@ import {
   exitWithConfigError,
   handleSignals,
   readConfig,
+  resolvePublicUrl,
   type SharedState,
   verifierOptions,
 } from "@scopegate-examples/calendar-common";
@@ -22,7 +23,7 @@ let config: Config;
 let shared: SharedState | null = null;
 let app: NestExpressApplication;
 try {
-  config = readConfig(process.env);
+  config = await resolvePublicUrl(readConfig(process.env));
   shared = await connectSharedState(config);
   app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(verifierOptions(config, shared)),

@@ -61,6 +61,16 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
       PORT: "0",
     });
     const request = (path: string, options?: CallOptions) => call(service.url, path, options);
+    /** Every 401 and 403 challenge points at the service's RFC 9728 metadata. */
+    const expectFailure = (
+      res: Parameters<typeof expectBearerFailure>[0],
+      code: Parameters<typeof expectBearerFailure>[1],
+      options: Parameters<typeof expectBearerFailure>[2] = {},
+    ) =>
+      expectBearerFailure(res, code, {
+        resourceMetadata: `${service.url}/.well-known/oauth-protected-resource`,
+        ...options,
+      });
     const token = (scope: string[] | string, extra: Parameters<TestAuthority["mint"]>[0] = {}) =>
       authority.mint({ scope, ...extra });
 
@@ -91,6 +101,49 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
         try {
           const res = await call(other.url, "/me", bearer(await token([])));
           expect(res.status).toBe(200);
+        } finally {
+          await other.stop();
+        }
+      });
+    });
+
+    describe("GET /.well-known/oauth-protected-resource (RFC 9728)", () => {
+      it("answers the metadata without credentials: resource = PUBLIC_URL, the issuer, the five scopes, header", async () => {
+        const res = await request("/.well-known/oauth-protected-resource");
+        expect(res.status).toBe(200);
+        expect(res.headers["content-type"]).toMatch(/^application\/json/);
+        expect(res.headers["access-control-allow-origin"]).toBe("*");
+        expect(res.body).toMatchObject({
+          resource: service.url,
+          authorization_servers: [authority.issuer],
+          bearer_methods_supported: ["header"],
+        });
+        expect([...res.body.scopes_supported].sort()).toEqual([
+          "admin",
+          "event.create",
+          "event.delete",
+          "event.read",
+          "report.read",
+        ]);
+      });
+
+      it("points the bare 401 challenge at it", async () => {
+        expectFailure(await request("/events"), "ERR_NO_CREDENTIALS");
+      });
+
+      it("publishes RESOURCE and points challenges at PUBLIC_URL when they are set", async () => {
+        const publicUrl = "https://calendar.scopegate.test";
+        const other = await spawnExample(target, {
+          ...env(),
+          PUBLIC_URL: publicUrl,
+          RESOURCE: "https://calendar.scopegate.test/api",
+        }).listening;
+        try {
+          const res = await call(other.url, "/.well-known/oauth-protected-resource");
+          expect(res.body.resource).toBe("https://calendar.scopegate.test/api");
+          expectBearerFailure(await call(other.url, "/me"), "ERR_NO_CREDENTIALS", {
+            resourceMetadata: `${publicUrl}/.well-known/oauth-protected-resource`,
+          });
         } finally {
           await other.stop();
         }
@@ -184,7 +237,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
 
       it("GET /events without event.read answers 403 insufficient_scope", async () => {
         const res = await request("/events", bearer(await token(["event.create", "report.read"])));
-        expectBearerFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.read" });
+        expectFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.read" });
       });
 
       it("POST /events without event.create answers 403 insufficient_scope", async () => {
@@ -193,13 +246,13 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
           ...bearer(await token(["event.read", "event.delete"])),
           body: { title: "x" },
         });
-        expectBearerFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.create" });
+        expectFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.create" });
       });
 
       for (const scope of [["event.create"], ["event.delete"], ["event.read", "admin"]]) {
         it(`DELETE /events/:id with only ${scope.join(" ")} answers 403 insufficient_scope (needs both)`, async () => {
           const res = await request("/events/any", { method: "delete", ...bearer(await token(scope)) });
-          expectBearerFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.create event.delete" });
+          expectFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.create event.delete" });
         });
       }
 
@@ -230,7 +283,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
           contentType: "application/x-www-form-urlencoded",
           body: `access_token=${access}`,
         });
-        expectBearerFailure(res, "ERR_MULTIPLE_CREDENTIALS");
+        expectFailure(res, "ERR_MULTIPLE_CREDENTIALS");
       });
     });
 
@@ -245,7 +298,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
 
       it("answers 403 insufficient_scope with neither report.read nor admin", async () => {
         const res = await request("/reports", bearer(await token(["event.read", "event.create"])));
-        expectBearerFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "report.read admin" });
+        expectFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "report.read admin" });
       });
     });
 
@@ -255,7 +308,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
           it(testCase.title, async () => {
             const credentials = await testCase.credentials(authority, route.scope);
             const res = await request(route.path, { method: route.method, body: route.body, ...credentials });
-            expectBearerFailure(res, testCase.code);
+            expectFailure(res, testCase.code);
           });
         }
       });
@@ -300,7 +353,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
           }).listening;
           try {
             const res = await call(down.url, "/events", bearer(await outage.mint({ scope: "event.read" })));
-            expectBearerFailure(res, "ERR_JWKS_UNAVAILABLE");
+            expectFailure(res, "ERR_JWKS_UNAVAILABLE");
             expect((await call(down.url, "/health")).status).toBe(200);
           } finally {
             await down.stop();

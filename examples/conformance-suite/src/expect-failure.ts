@@ -25,6 +25,8 @@ export interface BearerFailureOptions {
   scope?: string;
   /** The realm of the challenge. Default: `"api"`. */
   realm?: string;
+  /** The `resource_metadata` URL expected last in the challenge. Default: none expected. */
+  resourceMetadata?: string;
 }
 
 /**
@@ -52,5 +54,6 @@ export function expectBearerFailure(
   const parts = [`realm="${options.realm ?? "api"}"`];
   if (entry.error) parts.push(`error="${entry.error}"`, `error_description="${entry.description}"`);
   if (options.scope) parts.push(`scope="${options.scope}"`);
+  if (options.resourceMetadata) parts.push(`resource_metadata="${options.resourceMetadata}"`);
   expect(res.headers["www-authenticate"]).toBe(`Bearer ${parts.join(", ")}`);
 }

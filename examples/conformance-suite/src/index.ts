@@ -15,4 +15,5 @@ export {
   type StartCommand,
   spawnExample,
 } from "./process.js";
+export { runCalendarSmoke, type StartedService } from "./smoke.js";
 export { CREDENTIAL_CASES, type CredentialCase, type Credentials } from "./token-cases.js";

@@ -13,6 +13,16 @@ export function describeOpaqueTokens(target: StartCommand, audience: string): vo
     let authority: TestAuthority;
     let service: RunningExample;
     const request = (path: string, token: string) => call(service.url, path, bearer(token));
+    /** Every 401 and 403 challenge points at the service's RFC 9728 metadata. */
+    const expectFailure = (
+      res: Parameters<typeof expectBearerFailure>[0],
+      code: Parameters<typeof expectBearerFailure>[1],
+      options: Parameters<typeof expectBearerFailure>[2] = {},
+    ): void =>
+      expectBearerFailure(res, code, {
+        resourceMetadata: `${service.url}/.well-known/oauth-protected-resource`,
+        ...options,
+      });
 
     beforeAll(async () => {
       authority = await createTestAuthority({ audience });
@@ -41,20 +51,20 @@ export function describeOpaqueTokens(target: StartCommand, audience: string): vo
     });
 
     it("answers 401 invalid_token for an inactive, wrong-audience or expired answer", async () => {
-      expectBearerFailure(await request("/events", "not-a-token-the-authority-issued"), "ERR_TOKEN_INACTIVE");
+      expectFailure(await request("/events", "not-a-token-the-authority-issued"), "ERR_TOKEN_INACTIVE");
       const elsewhere = authority.mintOpaque({ scope: "event.read", audience: "https://other.example.com" });
-      expectBearerFailure(await request("/events", elsewhere), "ERR_TOKEN_AUDIENCE");
+      expectFailure(await request("/events", elsewhere), "ERR_TOKEN_AUDIENCE");
       const expired = authority.mintOpaque({
         scope: "event.read",
         expiresInSec: -60,
         answer: { active: true },
       });
-      expectBearerFailure(await request("/events", expired), "ERR_TOKEN_EXPIRED");
+      expectFailure(await request("/events", expired), "ERR_TOKEN_EXPIRED");
     });
 
     it("answers 403 insufficient_scope for an opaque token without the route's scope", async () => {
       const res = await request("/events", authority.mintOpaque({ scope: "report.read" }));
-      expectBearerFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.read" });
+      expectFailure(res, "ERR_INSUFFICIENT_SCOPE", { scope: "event.read" });
     });
 
     it("answers 503 with Retry-After when the endpoint is down, while a cached active answer holds", async () => {
@@ -62,7 +72,7 @@ export function describeOpaqueTokens(target: StartCommand, audience: string): vo
       expect((await request("/events", cached)).status).toBe(200);
       authority.simulate("down", { endpoints: "introspection" });
       try {
-        expectBearerFailure(
+        expectFailure(
           await request("/events", authority.mintOpaque({ scope: "event.read" })),
           "ERR_INTROSPECTION_UNAVAILABLE",
         );

@@ -74,6 +74,56 @@ function errorDescription(body) {
 }
 
 /**
+ * RFC 9728 discovery: a request without a token is answered 401 with `resource_metadata`; that
+ * document names the resource and its authorization servers; the authorization server's RFC 8414
+ * metadata names its token endpoint. Records one step each; returns the resource, or `undefined`
+ * when discovery failed (the scenario then goes on with the configured audience).
+ * @param {string} calendarUrl
+ * @param {string} issuer
+ * @param {(title: string, ok: boolean, detail: string) => void} check
+ * @returns {Promise<string | undefined>}
+ */
+async function discover(calendarUrl, issuer, check) {
+  const first = await callCalendar(calendarUrl, { method: "GET", path: "/events", token: null });
+  const metadataUrl = /resource_metadata="([^"]+)"/.exec(first.challenge ?? "")?.[1];
+  check(
+    `GET    /events without a token → ${first.status}`,
+    first.status === 401 && metadataUrl !== undefined,
+    `resource_metadata="${metadataUrl ?? "(none)"}"`,
+  );
+  if (metadataUrl === undefined) return undefined;
+  const metadata = await fetchJson(metadataUrl);
+  const servers = Array.isArray(metadata?.authorization_servers) ? metadata.authorization_servers : [];
+  const resource = typeof metadata?.resource === "string" ? metadata.resource : undefined;
+  check(
+    "protected resource metadata read",
+    resource !== undefined && servers.includes(issuer),
+    `resource ${resource ?? "(none)"}, authorization_servers ${JSON.stringify(servers)}, scopes_supported ${JSON.stringify(metadata?.scopes_supported ?? [])}`,
+  );
+  const server = await fetchJson(`${issuer.replace(/\/$/, "")}/.well-known/oauth-authorization-server`);
+  check(
+    "authorization server metadata read",
+    server?.issuer === issuer && typeof server?.token_endpoint === "string",
+    `token_endpoint ${server?.token_endpoint ?? "(none)"}`,
+  );
+  return resource;
+}
+
+/**
+ * GETs a JSON document; `undefined` when it cannot be had.
+ * @param {string} url
+ * @returns {Promise<Record<string, any> | undefined>}
+ */
+async function fetchJson(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return response.ok ? /** @type {Record<string, any>} */ (await response.json()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The task service's story against the calendar service: get a token, create and list events, be
  * refused without the right scope, without a token and with an expired token, and keep working
  * across a signing-key rotation. Returns every step; `ok` is true when each went as expected.
@@ -91,7 +141,7 @@ export async function runScenario(options) {
 
   /** @param {string} clientId @param {string} clientSecret @param {string[]} scope */
   const source = (clientId, clientSecret, scope) =>
-    createTokenSource({ issuer: options.issuer, clientId, clientSecret, scope, resource: options.audience });
+    createTokenSource({ issuer: options.issuer, clientId, clientSecret, scope, resource });
 
   /** @param {string} title @param {boolean} ok @param {string} detail @param {Partial<ScenarioStep>} [extra] */
   const check = (title, ok, detail, extra = {}) => {
@@ -118,6 +168,11 @@ export async function runScenario(options) {
   };
   /** @param {string} text */
   const section = (text) => log(`\n${text}`);
+
+  // 0. Discovery (RFC 9728): from the calendar's URL alone to the authorization server and the resource.
+  section("discovery: the task service knows only the calendar's URL (RFC 9728, RFC 8414)");
+  const discovered = await discover(calendarUrl, options.issuer, check);
+  const resource = discovered ?? options.audience;
 
   // 1. The task service gets a token for everything it does, and uses it until shortly before expiry.
   section(
@@ -192,7 +247,7 @@ export async function runScenario(options) {
   const anonymous = await callCalendar(calendarUrl, { method: "GET", path: "/events", token: null });
   expectStatus("GET    /events", anonymous, 401, {
     detail: `WWW-Authenticate: ${anonymous.challenge ?? "(none)"}`,
-    challenge: /^Bearer realm="[^"]*"$/,
+    challenge: /^Bearer realm="[^"]*", resource_metadata="[^"]+"$/,
   });
 
   // 5. An expired token, honestly obtained: the authorization server gives the short-lived client

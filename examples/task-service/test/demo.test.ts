@@ -72,14 +72,23 @@ describe.concurrent("pnpm demo", () => {
       expect(step(/✔ opaque token obtained/)).toContain("not a JWT");
       expect(step(/with the opaque token/)).toMatch(/✔ .*→ 200 OK .*introspected/);
       expect(step(/GET {4}\/events → 401 .*WWW-Authenticate/)).toMatch(
-        /WWW-Authenticate: Bearer realm="[^"]+"$/,
+        /WWW-Authenticate: Bearer realm="[^"]+", resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource"$/,
+      );
+      expect(step(/without a token → 401/)).toMatch(
+        /✔ .*resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known/,
+      );
+      expect(step(/protected resource metadata read/)).toMatch(
+        /✔ .*resource https:\/\/calendar\.example\.com, authorization_servers \["http:\/\/127\.0\.0\.1:\d+"\]/,
+      );
+      expect(step(/authorization server metadata read/)).toMatch(
+        /✔ .*token_endpoint http:\/\/127\.0\.0\.1:\d+\//,
       );
       expect(step(/once it has expired/)).toMatch(/✔ .*→ 401 Unauthorized/);
       expect(step(/key rotation:/)).toMatch(/now signs with \S+ \(\S+ stays published\)/);
       expect(step(/✔ new token obtained/)).toContain("signed with key");
       expect(step(/with the new token/)).toMatch(/✔ .*→ 200 OK/);
       expect(lines.filter((line) => line.includes("✘"))).toEqual([]);
-      expect(step(/steps went as expected/)).toBe("✔ all 14 steps went as expected");
+      expect(step(/steps went as expected/)).toBe("✔ all 17 steps went as expected");
 
       // No token, or any part of one, is ever printed.
       expect(context).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);

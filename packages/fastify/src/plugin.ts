@@ -66,6 +66,23 @@ function resolvePluginOptions(options: ScopegatePluginOptions) {
 async function scopegatePlugin(fastify: FastifyInstance, options: ScopegatePluginOptions): Promise<void> {
   const { verifier, credentialsRequired, handleErrors } = resolvePluginOptions(options);
 
+  /** Authenticates, records the outcome and calls `then`; a failure is handed on as `handleErrors` says. */
+  function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+    then: () => void,
+  ): void {
+    const input = requestOf(request);
+    (credentialsRequired ? verifier.authenticate(input) : authenticateOptional(verifier, input)).then(
+      (token) => {
+        setContext(request, { verifier, token, handleErrors });
+        then();
+      },
+      (error: unknown) => handOn(error, request, reply, done, handleErrors),
+    );
+  }
+
   /** After authentication: the route's `config.scopes`, if any, else on to the next hook. */
   function checkRouteScopes(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     let hook: ReturnType<typeof routeScopeHook>;
@@ -89,19 +106,30 @@ async function scopegatePlugin(fastify: FastifyInstance, options: ScopegatePlugi
       checkRouteScopes(request, reply, done);
       return;
     }
-    const input = requestOf(request);
-    (credentialsRequired ? verifier.authenticate(input) : authenticateOptional(verifier, input)).then(
-      (token) => {
-        setContext(request, { verifier, token, handleErrors });
-        checkRouteScopes(request, reply, done);
-      },
-      (error: unknown) => handOn(error, request, reply, done, handleErrors),
-    );
+    authenticate(request, reply, done, () => checkRouteScopes(request, reply, done));
+  }
+
+  /**
+   * The body is parsed after `onRequest`: a token in it as well as in the header is a second
+   * credential (400 `invalid_request`), as RFC 6750 §2 says; checked once the body is there.
+   */
+  function scopegateBodyCredentials(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ) {
+    const body = request.body;
+    if (typeof body !== "object" || body === null || !Object.hasOwn(body, "access_token")) {
+      done();
+      return;
+    }
+    authenticate(request, reply, done, done);
   }
 
   if (!fastify.hasRequestDecorator("auth")) fastify.decorateRequest("auth", null);
   fastify.addHook("onRoute", (route) => applyRouteConfig(route as RouteOptionsLike));
   fastify.addHook("onRequest", scopegateAuthenticate);
+  fastify.addHook("preHandler", scopegateBodyCredentials);
 }
 
 /** The scopegate plugin: `app.register(scopegate, { issuer, audience })`. */

@@ -36,7 +36,7 @@ export function bearerAuth<E extends Env = AuthEnv>(
   async function scopegateBearerAuth(c: Context<E & AuthEnv>, next: Next): Promise<Response | undefined> {
     const previous = getContext(c);
     if (previous?.verifier !== verifier || !previous.token) {
-      const request = requestOf(c);
+      const request = await requestOf(c);
       let token: VerifiedToken | undefined;
       try {
         token = await (credentialsRequired

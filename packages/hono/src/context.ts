@@ -37,12 +37,27 @@ export function setContext(c: Context, context: AuthContext): void {
   if (context.token) (c as Context<AuthEnv>).set("auth", context.token);
 }
 
+const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** A form-encoded body, parsed (Hono keeps it for the handler's own `c.req.parseBody()`); else `undefined`. */
+async function formBody(c: Context): Promise<unknown> {
+  const { method, headers } = c.req.raw;
+  if (method === "GET" || method === "HEAD" || !FORM.test(headers.get("content-type") ?? ""))
+    return undefined;
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    return undefined; // an unreadable body carries no credentials; the handler answers for it
+  }
+}
+
 /**
  * The request as core reads it: the web `Headers` (a repeated `Authorization` arrives joined with
- * ", " and is refused as two credentials), the method, and the query string when there is one (a
- * token in the query next to the header is refused). Bodies are never read.
+ * ", " and is refused as two credentials), the method, the query string when there is one, and a
+ * form-encoded body (a token in the query or the body next to the header is refused; with
+ * `allowQueryToken`/`allowBodyToken` one there is accepted). Other bodies are not read.
  */
-export function requestOf(c: Context): RequestLike {
+export async function requestOf(c: Context): Promise<RequestLike> {
   const raw = c.req.raw;
   const url = raw.url;
   const question = url.indexOf("?");
@@ -50,5 +65,6 @@ export function requestOf(c: Context): RequestLike {
     headers: raw.headers,
     method: raw.method,
     query: question === -1 ? undefined : new URLSearchParams(url.slice(question + 1)),
+    body: await formBody(c),
   };
 }

@@ -33,7 +33,7 @@ function scopeMiddleware<E extends Env>(
       if (!chosen) throw new ScopegateConfigurationError(where);
       verifier = chosen;
       try {
-        token = await verifier.authenticate(requestOf(c));
+        token = await verifier.authenticate(await requestOf(c));
       } catch (error) {
         return handOn(error, mode);
       }

@@ -6,6 +6,7 @@ export {
   createVerifier,
   type HandleErrors,
   isBearerError,
+  type ResourceMetadataOptions,
   ScopegateConfigurationError,
   type VerifiedToken,
   type Verifier,
@@ -14,3 +15,4 @@ export {
 export { type BearerAuthMiddleware, bearerAuth } from "./bearer-auth.js";
 export { bearerErrorHandler, sendBearerError } from "./errors.js";
 export { requireScope, requireScopes } from "./require-scopes.js";
+export { resourceMetadata } from "./resource-metadata.js";

@@ -26,4 +26,9 @@ export type {
   ScopegateModuleOptions,
   ScopegateOptions,
 } from "./options.js";
+export {
+  collectRouteScopes,
+  createResourceMetadataController,
+  type ScopegateResourceMetadataOptions,
+} from "./resource-metadata.js";
 export { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";

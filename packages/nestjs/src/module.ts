@@ -9,6 +9,7 @@ import type {
   ScopegateModuleOptions,
   ScopegateOptions,
 } from "./options.js";
+import { createResourceMetadataController } from "./resource-metadata.js";
 import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
 
 /**
@@ -24,8 +25,12 @@ export class ScopegateModule {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("scopegate: ScopegateModule.forRoot() needs an options object.");
     }
-    const { global, guard, exceptionFilter, ...scopegate } = options;
-    return build({ global, guard, exceptionFilter }, { provide: SCOPEGATE_OPTIONS, useValue: scopegate }, []);
+    const { global, guard, exceptionFilter, resourceMetadata, ...scopegate } = options;
+    return build(
+      { global, guard, exceptionFilter, resourceMetadata },
+      { provide: SCOPEGATE_OPTIONS, useValue: scopegate },
+      [],
+    );
   }
 
   /** Configures the module with options from a factory, e.g. one that reads `ConfigService`. */
@@ -64,10 +69,14 @@ function build(
   if (guard === "global") providers.push({ provide: APP_GUARD, useExisting: ScopegateGuard });
   if (extras.exceptionFilter !== false)
     providers.push({ provide: APP_FILTER, useClass: ScopegateExceptionFilter });
+  const metadata = extras.resourceMetadata ?? false;
+  const controllers =
+    metadata === false ? [] : [createResourceMetadataController(metadata === true ? {} : metadata)];
   return {
     module: ScopegateModule,
     global: extras.global === true,
     imports,
+    controllers,
     providers,
     exports: [SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER, ScopegateGuard],
   };

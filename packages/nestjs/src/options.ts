@@ -1,5 +1,6 @@
 import type { FactoryProvider, ModuleMetadata } from "@nestjs/common";
 import type { VerifierOptions } from "@scopegate/core";
+import type { ScopegateResourceMetadataOptions } from "./resource-metadata.js";
 
 /** What the guard and its verifier are configured with: every `VerifierOptions` option, plus guard options. */
 export type ScopegateOptions = VerifierOptions & ScopegateGuardOptions;
@@ -31,6 +32,13 @@ export interface ScopegateModuleExtras {
    * Default: `true`.
    */
   exceptionFilter?: boolean;
+  /**
+   * Serve the verifier's RFC 9728 protected resource metadata (the verifier needs a `resource`):
+   * `true`, or options (`path`, `scopesSupported`, the descriptive members). `scopes_supported`
+   * defaults to every scope the routes' `@RequireScopes()` and `@RequireAnyScope()` name.
+   * Default: `false` (not served).
+   */
+  resourceMetadata?: boolean | ScopegateResourceMetadataOptions;
 }
 
 /** Options of `ScopegateModule.forRoot`. */

@@ -2,15 +2,20 @@ import "reflect-metadata";
 import { once } from "node:events";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import Router from "@koa/router";
 import { Controller, Get, UseGuards } from "@nestjs/common";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { Test } from "@nestjs/testing";
 import type { VerifiedToken, VerifierOptions } from "@scopegate/core";
 import * as scopegateExpress from "@scopegate/express";
+import * as scopegateFastify from "@scopegate/fastify";
+import * as scopegateHono from "@scopegate/hono";
 import * as scopegateKoa from "@scopegate/koa";
 import { Auth, RequireScopes, ScopegateGuard, ScopegateModule } from "@scopegate/nestjs";
 import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
 import Koa from "koa";
 
 /**
@@ -19,7 +24,7 @@ import Koa from "koa";
  * - `GET /events` needs scope `event.read`, answers `{ events: [], subject }`;
  * - `GET /health` needs nothing, answers `{ ok: true }`.
  */
-export const ADAPTERS = ["express", "koa", "nestjs-express", "nestjs-fastify"] as const;
+export const ADAPTERS = ["express", "koa", "fastify", "hono", "nestjs-express", "nestjs-fastify"] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 export const REQUIRED_SCOPE = "event.read";
 
@@ -70,6 +75,43 @@ function koaApp(options: VerifierOptions): RequestListener {
   return app.callback();
 }
 
+async function fastifyApp(options: VerifierOptions): Promise<RunningApp> {
+  const app = Fastify();
+  app.get("/health", async () => ({ ok: true }));
+  app.register(async (api) => {
+    await api.register(scopegateFastify.scopegate, options);
+    api.get("/events", { config: { scopes: [REQUIRED_SCOPE] } }, async (request) => ({
+      events: [],
+      subject: request.auth?.subject ?? null,
+    }));
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+function honoApp(options: VerifierOptions): Promise<RunningApp> {
+  const app = new Hono<scopegateHono.AuthEnv>();
+  const auth = scopegateHono.bearerAuth(options);
+  app.get("/events", auth, scopegateHono.requireScope(REQUIRED_SCOPE), (c) =>
+    c.json({ events: [], subject: c.var.auth?.subject ?? null }),
+  );
+  app.get("/health", (c) => c.json({ ok: true }));
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            const http = server as import("node:http").Server;
+            http.close((error) => (error ? fail(error) : done()));
+            http.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
 @Controller()
 class HostileController {
   @Get("events")
@@ -105,6 +147,10 @@ export function startAdapterApp(name: AdapterName, options: VerifierOptions): Pr
       return listen(expressApp(options));
     case "koa":
       return listen(koaApp(options));
+    case "fastify":
+      return fastifyApp(options);
+    case "hono":
+      return honoApp(options);
     case "nestjs-express":
       return nestApp("express", options);
     case "nestjs-fastify":

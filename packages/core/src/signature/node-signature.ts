@@ -1,6 +1,7 @@
 import type { KeyObject, VerifyKeyObjectInput, VerifyPublicKeyInput, webcrypto } from "node:crypto";
 import type { Algorithm } from "../base/algorithms.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
+import { KNOWN_ANSWERS, KNOWN_MESSAGE } from "./known-answers.js";
 
 /**
  * The `node:crypto` fast path for JWS signatures. jose stays the reference: this path only handles
@@ -19,6 +20,7 @@ export interface NodeCrypto {
     signature: NodeJS.ArrayBufferView,
   ): boolean;
   KeyObject: { from(key: webcrypto.CryptoKey): KeyObject };
+  createPublicKey(key: { key: Record<string, string>; format: "jwk" }): KeyObject;
   constants: { RSA_PKCS1_PSS_PADDING: number };
 }
 
@@ -44,6 +46,7 @@ export function loadNodeCrypto(
   try {
     const mod = getBuiltinModule.call(proc, "node:crypto") as Partial<NodeCrypto> | undefined;
     if (typeof mod?.verify !== "function" || typeof mod.KeyObject?.from !== "function") return undefined;
+    if (typeof mod.createPublicKey !== "function" || typeof Buffer !== "function") return undefined;
     if (typeof mod.constants?.RSA_PKCS1_PSS_PADDING !== "number") return undefined;
     return mod as NodeCrypto;
   } catch {
@@ -176,6 +179,30 @@ function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmS
   }
 }
 
+/**
+ * Whether `node:crypto` verifies `alg` as Node.js does: it must accept the known-answer signature
+ * and refuse it with its last byte changed. Anything else (a `false`, a throw) leaves `alg` to jose.
+ */
+export function passesKnownAnswer(nodeCrypto: NodeCrypto, alg: Algorithm): boolean {
+  const spec = SPECS[alg];
+  const known = KNOWN_ANSWERS[alg];
+  if (spec === undefined || known === undefined) return false;
+  try {
+    const check = checkFor(
+      nodeCrypto,
+      nodeCrypto.createPublicKey({ key: { ...known.jwk }, format: "jwk" }),
+      spec,
+    );
+    const data = Buffer.from(KNOWN_MESSAGE, "latin1");
+    const signature = Buffer.from(known.signature, "base64url");
+    const tampered = Buffer.from(signature);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x01;
+    return check(data, signature) === true && check(data, tampered) === false;
+  } catch {
+    return false;
+  }
+}
+
 /** A `node:crypto` verifier for `SigningKey`s, with each key's `KeyObject` made once. */
 export interface NodeSignatureVerifier {
   /**
@@ -202,7 +229,7 @@ export interface DecodedSignatureInput {
   headerEnd: number;
   payloadEnd: number;
   /** The signature segment, decoded. */
-  signature: Buffer;
+  signature: Uint8Array;
 }
 
 /** Strict base64url (RFC 7515 §2) segments: exactly three, non-empty, no padding. */
@@ -229,6 +256,16 @@ function plainHeaderAlg(segment: string): string | undefined {
 /** Creates the fast path over `nodeCrypto`. */
 export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatureVerifier {
   const prepared = new WeakMap<object, Prepared>();
+  /** Per algorithm, whether `node:crypto` passed its known-answer check (made at the first key of that algorithm). */
+  const trusted = new Map<Algorithm, boolean>();
+  const trusts = (alg: Algorithm): boolean => {
+    let verdict = trusted.get(alg);
+    if (verdict === undefined) {
+      verdict = passesKnownAnswer(nodeCrypto, alg);
+      trusted.set(alg, verdict);
+    }
+    return verdict;
+  };
   const headers = new Map<string, string | undefined>();
 
   const prepare = (key: SigningKey): Check | undefined => {
@@ -238,7 +275,7 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     if (known !== undefined && known.alg === key.alg) return known.check;
     const spec = SPECS[key.alg];
     let check: Check | undefined;
-    if (spec !== undefined) {
+    if (spec !== undefined && trusts(key.alg)) {
       try {
         if (tag(material) === "CryptoKey" && cryptoKeyFits(material as WebCryptoKeyLike, spec)) {
           check = checkFor(nodeCrypto, nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey), spec);
@@ -283,7 +320,7 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     second: number,
     alg: string | undefined,
     key: SigningKey,
-    decodedSignature?: Buffer,
+    decodedSignature?: Uint8Array,
   ): boolean | undefined => {
     // base64 never leaves a single character in the last quantum: jose refuses such segments.
     if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {

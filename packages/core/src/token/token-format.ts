@@ -1,4 +1,5 @@
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
+import { decodeBase64urlBytes, decodeBase64urlText } from "../base/base64url.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { type InvalidTokenCode, InvalidTokenError } from "../http/errors.js";
 
@@ -11,7 +12,7 @@ export interface DecodedToken {
   /** Index of the second dot: the length of the signing input (`header.payload`). */
   payloadEnd: number;
   /** The signature's bytes. */
-  signature: Buffer;
+  signature: Uint8Array;
 }
 
 /** Header parameters that would let a token choose its own key. They are refused, never followed. */
@@ -115,15 +116,20 @@ function hasDuplicateMembers(text: string, members: number): boolean {
 }
 
 /**
- * Decodes a non-empty base64url segment (RFC 7515 §2: URL-safe alphabet, no padding), refusing any
- * other spelling with `ERR_TOKEN_MALFORMED`: Node's decoder would skip characters outside the
+ * Checks a non-empty base64url segment (RFC 7515 §2: URL-safe alphabet, no padding) before it is
+ * decoded, refusing any other spelling with `ERR_TOKEN_MALFORMED`: Node's decoder would skip characters outside the
  * alphabet and read `+` and `/` as `-` and `_`. A last quantum of one character holds no byte
  * (jose refuses it too). Any last character is accepted whatever its unused low bits, as jose does.
  * One segment at a time: the header is scanned once per distinct header, not once per token.
  */
-export function decodeBase64url(segment: string): Buffer {
+function checkSegment(segment: string): string {
   if (segment.length % 4 === 1 || !SEGMENT.test(segment)) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
-  return Buffer.from(segment, "base64url");
+  return segment;
+}
+
+/** The bytes of a strict base64url segment ({@link checkSegment}'s rules); `ERR_TOKEN_MALFORMED` otherwise. */
+export function decodeBase64url(segment: string): Uint8Array {
+  return decodeBase64urlBytes(checkSegment(segment));
 }
 
 /**
@@ -132,11 +138,28 @@ export function decodeBase64url(segment: string): Buffer {
  * parsers the first, and a token must mean one thing to every reader), nesting deeper than
  * {@link MAX_JSON_DEPTH}, and member names of one escaped character ({@link ONE_ESCAPED_CHARACTER_NAME}).
  */
-export function decodeSegment(bytes: Buffer): Record<string, unknown> {
+function parseSegment(segment: string): Record<string, unknown> {
   let text: string;
+  try {
+    text = decodeBase64urlText(segment);
+  } catch (cause) {
+    throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
+  }
+  return parseObject(text);
+}
+
+// `ignoreBOM: true` keeps a leading byte-order mark in the text, as `Buffer` does (JSON.parse then refuses it).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** {@link parseSegment} for bytes already decoded (UTF-8 JSON text). */
+export function decodeSegment(bytes: Uint8Array): Record<string, unknown> {
+  return parseObject(utf8.decode(bytes));
+}
+
+/** The JSON object `text` holds, with the checks {@link parseSegment} describes. */
+function parseObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
-    text = bytes.toString("utf8");
     value = JSON.parse(text);
   } catch (cause) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
@@ -185,7 +208,7 @@ function headerProblem(header: Readonly<Record<string, unknown>>): InvalidTokenC
 }
 
 /**
- * {@link decodeSegment} for the header of `token` (`first` is its first dot), once per distinct
+ * {@link parseSegment} for the header of `token` (`first` is its first dot), once per distinct
  * segment: the result is frozen and kept (at most 64; emptied when full), and the last one used is
  * compared first, which costs less than a lookup (that hashes the segment). A segment that fails to
  * decode is not kept.
@@ -196,7 +219,7 @@ function decodeHeader(token: string, first: number): DecodedHeader {
   if (last !== undefined && last.segment === segment) return last;
   let decoded = decodedHeaders.get(segment);
   if (decoded === undefined) {
-    const header = Object.freeze(decodeSegment(decodeBase64url(segment)));
+    const header = Object.freeze(parseSegment(checkSegment(segment)));
     decoded = { segment, header, problem: headerProblem(header) };
     if (decodedHeaders.size >= DECODED_HEADERS_LIMIT) decodedHeaders.clear();
     decodedHeaders.set(segment, decoded);
@@ -227,15 +250,15 @@ export function decodeToken(
 
   // Every segment is checked to be strict base64url before anything else is looked at.
   const { header, problem } = decodeHeader(token, first);
-  const payload = decodeBase64url(token.slice(first + 1, second));
-  const signature = decodeBase64url(token.slice(second + 1));
+  const payload = checkSegment(token.slice(first + 1, second));
+  const signature = decodeBase64urlBytes(checkSegment(token.slice(second + 1)));
   const alg = header.alg;
   if (typeof alg !== "string") throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   if (!isSupportedAlgorithm(alg) || !allowed.includes(alg))
     throw new InvalidTokenError("ERR_TOKEN_ALGORITHM");
   if (problem !== undefined) throw new InvalidTokenError(problem);
 
-  const claims = decodeSegment(payload);
+  const claims = parseSegment(payload);
   return {
     header: header as JwtHeader & { alg: Algorithm },
     claims: claims as JwtClaims,

@@ -1,0 +1,2 @@
+export type { CalendarEvent, EventStore } from "./index.js";
+export declare function createEventStore(): import("./index.js").EventStore;

@@ -1,0 +1,103 @@
+// @ts-check
+import formbody from "@fastify/formbody";
+import { isBearerError, requireScopes, scopegate, sendBearerError } from "@scopegate/fastify";
+import { createEventStore } from "@scopegate-examples/calendar-common";
+import Fastify from "fastify";
+
+/**
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * `DELETE /events/:id`, `GET /reports`. Events live in memory. The scopegate plugin is registered
+ * in the context of the protected routes only; `/health` and unknown routes stay outside it.
+ *
+ * @param {{ verifier: import("@scopegate/fastify").Verifier }} options
+ * @returns {Promise<import("fastify").FastifyInstance>}
+ */
+export async function createApp({ verifier }) {
+  const app = Fastify({ logger: false });
+  // Form bodies are parsed so that a token sent in one as well as in the header is refused (400).
+  await app.register(formbody);
+  const events = createEventStore();
+
+  app.get("/health", async () => ({ ok: true }));
+
+  app.register(async (api) => {
+    await api.register(scopegate, { verifier });
+
+    api.get("/me", async (request) => {
+      const token = /** @type {import("@scopegate/fastify").VerifiedToken} */ (request.auth);
+      return {
+        subject: token.subject ?? null,
+        clientId: token.clientId ?? null,
+        scopes: token.scopes,
+        claims: token.claims,
+      };
+    });
+
+    api.get("/events", { config: { scopes: ["event.read"] } }, async () => ({ events: events.list() }));
+
+    api.post("/events", { config: { scopes: ["event.create"] } }, async (request, reply) => {
+      const body = request.body;
+      const json = /^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "");
+      if (!json || typeof body !== "object" || body === null || Array.isArray(body)) {
+        return reply.code(400).send(failure("invalid_request", "The request body must be a JSON object"));
+      }
+      return reply.code(201).send(events.create(/** @type {Record<string, unknown>} */ (body)));
+    });
+
+    api.delete(
+      "/events/:id",
+      { config: { scopes: ["event.create", "event.delete"] } },
+      async (/** @type {import("fastify").FastifyRequest<{ Params: { id: string } }>} */ request, reply) => {
+        events.remove(request.params.id);
+        return reply.code(204).send();
+      },
+    );
+
+    // The same check written as a hook: at least one of the two scopes.
+    api.get(
+      "/reports",
+      { preHandler: requireScopes(["report.read", "admin"], { match: "any" }) },
+      async () => ({
+        reports: [],
+      }),
+    );
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send(failure("not_found", "No route matches this method and path"));
+  });
+
+  // scopegate's failures (400/401/403/503) answered as RFC 6750 says; everything else as JSON.
+  app.setErrorHandler((error, _request, reply) => {
+    if (isBearerError(error)) return sendBearerError(reply, error);
+    const code = /** @type {{ statusCode?: unknown }} */ (error).statusCode;
+    const status = typeof code === "number" && code >= 400 && code < 500 ? code : 500;
+    if (status === 500) console.error(error);
+    return reply
+      .code(status)
+      .send(
+        status === 500
+          ? failure("server_error", "The server failed to handle the request")
+          : failure("invalid_request", describeClientError(status)),
+      );
+  });
+  return app;
+}
+
+/**
+ * Fixed texts for the body parser's failures (never its own message, which may quote the body).
+ * @param {number} status
+ */
+function describeClientError(status) {
+  if (status === 413) return "The request body is too large";
+  if (status === 415) return "The request body's media type or encoding is not supported";
+  return "The request body is not valid JSON";
+}
+
+/**
+ * @param {string} error
+ * @param {string} description
+ */
+function failure(error, description) {
+  return { error, error_description: description };
+}

@@ -1,0 +1,77 @@
+// @ts-check
+import { bearerAuth, requireScope, requireScopes } from "@scopegate/hono";
+import { createEventStore } from "@scopegate-examples/calendar-common/events";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+
+/**
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
+ * `DELETE /events/:id`, `GET /reports`. Events live in memory. Web-standard only: the same app is
+ * served by @hono/node-server here, and runs on Bun, Deno and Workers (../hono-worker).
+ *
+ * @param {{ verifier: import("@scopegate/hono").Verifier, events?: import("@scopegate-examples/calendar-common/events").EventStore }} options
+ * @returns {Hono<import("@scopegate/hono").AuthEnv>}
+ */
+export function createApp({ verifier, events = createEventStore() }) {
+  /** @type {Hono<import("@scopegate/hono").AuthEnv>} */
+  const app = new Hono();
+  const auth = bearerAuth(verifier);
+
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.get("/me", auth, (c) => {
+    const token = /** @type {import("@scopegate/hono").VerifiedToken} */ (c.get("auth"));
+    return c.json({
+      subject: token.subject ?? null,
+      clientId: token.clientId ?? null,
+      scopes: token.scopes,
+      claims: token.claims,
+    });
+  });
+
+  app.get("/events", auth, requireScope("event.read"), (c) => c.json({ events: events.list() }));
+
+  app.post("/events", auth, requireScope("event.create"), async (c) => {
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+      return c.json(failure("invalid_request", "The request body must be a JSON object"), 400);
+    }
+    /** @type {unknown} */
+    let body;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json(failure("invalid_request", "The request body is not valid JSON"), 400);
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return c.json(failure("invalid_request", "The request body must be a JSON object"), 400);
+    }
+    return c.json(events.create(/** @type {Record<string, unknown>} */ (body)), 201);
+  });
+
+  app.delete("/events/:id", auth, requireScopes(["event.create", "event.delete"]), (c) => {
+    events.remove(c.req.param("id"));
+    return c.body(null, 204);
+  });
+
+  app.get("/reports", auth, requireScopes(["report.read", "admin"], { match: "any" }), (c) =>
+    c.json({ reports: [] }),
+  );
+
+  app.notFound((c) => c.json(failure("not_found", "No route matches this method and path"), 404));
+
+  // scopegate's failures (400/401/403/503) are HTTPExceptions carrying their RFC 6750 response.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    console.error(error);
+    return c.json(failure("server_error", "The server failed to handle the request"), 500);
+  });
+  return app;
+}
+
+/**
+ * @param {string} error
+ * @param {string} description
+ */
+function failure(error, description) {
+  return { error, error_description: description };
+}

@@ -1,0 +1,24 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runCalendarSmoke, spawnExample } from "@scopegate-examples/conformance-suite";
+import { describe, expect, it } from "vitest";
+import { bunBinary } from "./binaries.js";
+import { buildFixture, differences } from "./fixture.js";
+
+const cwd = fileURLToPath(new URL("..", import.meta.url));
+
+describe("core on Bun", () => {
+  it("answers every hostile and differential case as it does on Node", async () => {
+    const { fixture, file, expected } = await buildFixture();
+    const out = execFileSync(bunBinary(), ["src/replay.mjs", file], { cwd, encoding: "utf8" });
+    const { runtime, results } = JSON.parse(out) as { runtime: string; results: string[] };
+    expect(runtime).toMatch(/^Bun /);
+    expect(differences(fixture, expected, results)).toEqual([]);
+    expect(expected.filter((r) => r === "ok")).toHaveLength(8); // the valid differential tokens: the control
+  });
+});
+
+runCalendarSmoke("the calendar-hono app on Bun", async (env) => {
+  const service = await spawnExample({ cwd, command: [bunBinary(), "src/serve-hono.mjs"] }, env).listening;
+  return { url: service.url, stop: () => service.stop() };
+});
