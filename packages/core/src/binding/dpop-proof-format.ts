@@ -73,7 +73,7 @@ export function decodeProof(
   }
   const header = decodeJson(proof.slice(0, first));
   const claims = decodeJson(proof.slice(first + 1, second));
-  let signature: Buffer;
+  let signature: Uint8Array;
   try {
     signature = decodeBase64url(proof.slice(second + 1));
   } catch {
