@@ -19,7 +19,9 @@ const PROBES = {
   "@scopegate/fastify": "scopegate",
   "@scopegate/hono": "bearerAuth",
   "@scopegate/koa": "bearerAuth",
+  "@scopegate/mcp": "mcpBearerAuth",
   "@scopegate/nestjs": "ScopegateModule",
+  "@scopegate/opentelemetry": "createTelemetry",
   "@scopegate/redis": "createRedisJwksStore",
   "@scopegate/testing": "createTestAuthority",
 };

@@ -160,10 +160,60 @@ function scopegate(tokenCache) {
   };
 }
 
+/**
+ * scopegate with @scopegate/opentelemetry listening: with no SDK (the API's no-ops: what a service
+ * pays when telemetry is wired but not set up) or with the SDK (every verification sampled into a span
+ * sent to a batch processor whose exporter drops it, and every metric aggregated).
+ */
+function scopegateOtel(withSdk) {
+  return {
+    id: withSdk ? "scopegate-otel-sdk" : "scopegate-otel",
+    label: withSdk
+      ? "scopegate + @scopegate/opentelemetry, SDK: spans sampled, metrics aggregated"
+      : "scopegate + @scopegate/opentelemetry, no SDK registered",
+    supports: () => true,
+    async create({ alg, issuer, audience, jwksUri }) {
+      const { createTelemetry } = await import("@scopegate/opentelemetry");
+      const telemetry = createTelemetry(withSdk ? await benchSdk() : {});
+      const verifier = createScopegateVerifier({
+        issuer,
+        audience,
+        jwksUri,
+        algorithms: [alg],
+        onEvent: telemetry.onEvent,
+      });
+      await verifier.warm();
+      return (token) => verifier.verify(token);
+    },
+  };
+}
+
+/** An SDK set-up as a service would have one, minus the network: exporters that drop what they get. */
+async function benchSdk() {
+  const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+  const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = await import(
+    "@opentelemetry/sdk-metrics"
+  );
+  const drop = {
+    export: (_items, done) => done({ code: 0 }),
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(drop)] });
+  const metricExporter = { ...drop, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE };
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 10_000,
+  });
+  return { tracerProvider, meterProvider: new MeterProvider({ readers: [reader] }) };
+}
+
 export const LIBRARIES = [
   floor,
   scopegate(true),
   scopegate(false),
+  scopegateOtel(false),
+  scopegateOtel(true),
   jose,
   fastJwt(false),
   fastJwt(true),

@@ -6,6 +6,9 @@
  * every framework.
  */
 
+import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
+
 export class ConfigError extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -46,8 +49,77 @@ export function readConfig(env) {
     port,
     redisUrl,
     introspection: readIntrospection(env),
+    tls: readTls(env),
     publicUrl: readPublicUrl(env),
     resource: read(env, "RESOURCE"),
+  };
+}
+
+/**
+ * TLS_CERT and TLS_KEY (PEM files) turn HTTPS on; TLS_CA (a PEM file) then asks clients for a
+ * certificate issued by that CA, without requiring one (mutual TLS for certificate-bound tokens).
+ * @param {Record<string, string | undefined>} env
+ * @returns {import("./index.js").TlsConfig | null}
+ */
+function readTls(env) {
+  const certFile = read(env, "TLS_CERT");
+  const keyFile = read(env, "TLS_KEY");
+  const caFile = read(env, "TLS_CA");
+  if (certFile === undefined && keyFile === undefined) {
+    if (caFile !== undefined)
+      throw new ConfigError(
+        "TLS_CA needs TLS_CERT and TLS_KEY: client certificates are asked for over HTTPS only",
+      );
+    return null;
+  }
+  if (certFile === undefined || keyFile === undefined)
+    throw new ConfigError("TLS_CERT and TLS_KEY go together: set both, PEM files, to serve HTTPS");
+  const tls = {
+    cert: readPemFile("TLS_CERT", certFile),
+    key: readPemFile("TLS_KEY", keyFile),
+    ca: caFile === undefined ? undefined : readPemFile("TLS_CA", caFile),
+  };
+  try {
+    createSecureContext(httpsOptions(tls));
+  } catch (error) {
+    const reason = /** @type {NodeJS.ErrnoException} */ (error).code ?? "unreadable PEM";
+    throw new ConfigError(
+      `TLS_CERT, TLS_KEY${caFile ? " and TLS_CA" : ""} do not make a TLS configuration (${reason})`,
+    );
+  }
+  return tls;
+}
+
+/**
+ * @param {string} name
+ * @param {string} file
+ */
+function readPemFile(name, file) {
+  let text;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `${name}: cannot read ${file} (${/** @type {NodeJS.ErrnoException} */ (error).code ?? "error"})`,
+    );
+  }
+  if (!text.includes("-----BEGIN ")) throw new ConfigError(`${name}: ${file} is not a PEM file`);
+  return text;
+}
+
+/**
+ * The options of `https.createServer()` (Nest's `httpsOptions`, Fastify's `https`) for these TLS
+ * settings: with a CA, the server asks every client for a certificate of that CA but keeps
+ * connections without one (or with one the CA did not issue) open: scopegate refuses the
+ * certificate-bound tokens such a request carries, and plain bearer tokens keep working.
+ * @param {import("./index.js").TlsConfig} tls
+ * @returns {import("./index.js").HttpsSettings}
+ */
+export function httpsOptions(tls) {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: false }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface Config {
   resource: string | undefined;
   /** RFC 7662 introspection of tokens that are not JWTs (`INTROSPECTION_*`). Default: unset (JWTs only). */
   introspection: IntrospectionConfig | undefined;
+  /** HTTPS (`TLS_CERT`, `TLS_KEY`, and `TLS_CA` for client certificates); `null` for HTTP. */
+  tls: TlsConfig | null;
 }
 
 /** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
@@ -29,6 +31,14 @@ export interface IntrospectionConfig {
   endpoint: string;
   clientId: string;
   clientSecret: string;
+}
+
+/** The TLS settings, as PEM text read from the files the variables name. */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  /** The CA whose client certificates are asked for (`TLS_CA`); `undefined`: none asked for. */
+  ca: string | undefined;
 }
 
 /** State that several instances share through Redis (`REDIS_URL`). */
@@ -68,12 +78,26 @@ export declare function readConfig(env: Record<string, string | undefined>): Con
 export declare function verifierOptions(config: Config, shared?: SharedState | null): CalendarVerifierOptions;
 export declare function connectSharedState(config: Config): Promise<SharedState | null>;
 export declare function namingVariables(message: string): string;
+/** Options for `https.createServer()`, Nest's `httpsOptions` and Fastify's `https`. */
+export interface HttpsSettings {
+  cert: string;
+  key: string;
+  ca?: string;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+}
+export declare function httpsOptions(tls: TlsConfig): HttpsSettings;
+export declare function createNodeServer(
+  config: Config,
+  listener: import("node:http").RequestListener,
+): HttpServer;
 export declare function createEventStore(): EventStore;
 export declare function handleSignals(): (stop: () => Promise<void>) => void;
 export declare function exitWithConfigError(name: string, error: unknown): never;
 export declare function announceListening(
   server: NetServer,
-  config: { host: string; port: number },
+  config: { host: string; port: number; tls?: TlsConfig | null },
   options?: { tls?: boolean },
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
+export { authHealth } from "./auth-health.js";

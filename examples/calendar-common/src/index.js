@@ -1,13 +1,21 @@
 // @ts-check
+export { authHealth } from "./auth-health.js";
 export {
   CALENDAR_SCOPES,
   ConfigError,
+  httpsOptions,
   namingVariables,
   RESOURCE_METADATA_PATH,
   readConfig,
   verifierOptions,
 } from "./config.js";
 export { createEventStore } from "./events.js";
-export { announceListening, closeServer, exitWithConfigError, handleSignals } from "./lifecycle.js";
+export {
+  announceListening,
+  closeServer,
+  createNodeServer,
+  exitWithConfigError,
+  handleSignals,
+} from "./lifecycle.js";
 export { resolvePublicUrl } from "./public-url.js";
 export { connectSharedState } from "./shared-state.js";

@@ -4,7 +4,24 @@
  * stdout once it accepts connections, a one-line error on stderr and exit code 2 for a bad setting,
  * a clean exit 0 within two seconds on SIGTERM or SIGINT.
  */
-import { namingVariables } from "./config.js";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { httpsOptions, namingVariables } from "./config.js";
+
+/**
+ * The Node server for a request listener (an Express app, Koa's `app.callback()`): HTTPS with the
+ * TLS settings, else HTTP.
+ * @param {import("./index.js").Config} config
+ * @param {import("node:http").RequestListener} listener
+ * @returns {import("node:http").Server}
+ */
+export function createNodeServer(config, listener) {
+  if (config.tls === null) return createHttpServer(listener);
+  // An https.Server is an http.Server for everything the lifecycle does with it (listen, close).
+  return /** @type {import("node:http").Server} */ (
+    /** @type {unknown} */ (createHttpsServer(httpsOptions(config.tls), listener))
+  );
+}
 
 /**
  * Installs the signal handlers first, so that a signal during start-up also ends with exit code 0.
@@ -45,14 +62,15 @@ export function exitWithConfigError(name, error) {
 /**
  * Prints the one `listening on` line for a listening Node server.
  * @param {import("node:net").Server} server
- * @param {{ host: string, port: number }} config
- * @param {{ tls?: boolean }} [options]
+ * @param {{ host: string, port: number, tls?: import("./index.js").TlsConfig | null }} config
+ * @param {{ tls?: boolean }} [options] default: HTTPS when the settings have TLS on
  */
 export function announceListening(server, config, options = {}) {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  process.stdout.write(`listening on ${options.tls ? "https" : "http"}://${host}:${port}\n`);
+  const tls = options.tls ?? (config.tls !== undefined && config.tls !== null);
+  process.stdout.write(`listening on ${tls ? "https" : "http"}://${host}:${port}\n`);
 }
 
 /**

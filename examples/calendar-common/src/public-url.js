@@ -37,5 +37,5 @@ export async function resolvePublicUrl(config) {
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const host = WILDCARD_HOSTS.has(config.host) ? "127.0.0.1" : config.host;
   const shown = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return { ...config, port, publicUrl: `http://${shown}:${port}` };
+  return { ...config, port, publicUrl: `${config.tls ? "https" : "http"}://${shown}:${port}` };
 }

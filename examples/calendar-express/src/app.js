@@ -7,12 +7,12 @@ import {
   requireScopes,
   resourceMetadata,
 } from "@scopegate/express";
-import { CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`,
+ * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
  * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/express").Verifier }} options
@@ -31,6 +31,11 @@ export function createApp({ verifier }) {
 
   app.get("/health", (_req, res) => {
     res.json({ ok: true });
+  });
+
+  app.get("/health/auth", async (_req, res) => {
+    const { status, body } = await authHealth(verifier);
+    res.status(status).json(body);
   });
 
   app.get("/me", auth, (req, res) => {

@@ -1,13 +1,14 @@
 // @ts-check
 import formbody from "@fastify/formbody";
 import { isBearerError, requireScopes, scopegate, sendBearerError } from "@scopegate/fastify";
-import { createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, createEventStore } from "@scopegate-examples/calendar-common";
 import Fastify from "fastify";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`. Events live in memory. The scopegate plugin is registered
- * in the context of the protected routes only; `/health` and unknown routes stay outside it.
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`,
+ * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`. Events live in memory. The scopegate
+ * plugin is registered in the context of the protected routes only; the health routes and unknown
+ * routes stay outside it.
  *
  * @param {{ verifier: import("@scopegate/fastify").Verifier }} options
  * @returns {Promise<import("fastify").FastifyInstance>}
@@ -19,6 +20,11 @@ export async function createApp({ verifier }) {
   const events = createEventStore();
 
   app.get("/health", async () => ({ ok: true }));
+
+  app.get("/health/auth", async (_request, reply) => {
+    const { status, body } = await authHealth(verifier);
+    return reply.code(status).send(body);
+  });
 
   app.register(async (api) => {
     await api.register(scopegate, { verifier });

@@ -1,12 +1,13 @@
 // @ts-check
 import { bearerAuth, requireScope, requireScopes } from "@scopegate/hono";
+import { authHealth } from "@scopegate-examples/calendar-common/auth-health";
 import { createEventStore } from "@scopegate-examples/calendar-common/events";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`. Events live in memory. Web-standard only: the same app is
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`,
+ * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`. Events live in memory. Web-standard only: the same app is
  * served by @hono/node-server here, and runs on Bun, Deno and Workers (../hono-worker).
  *
  * @param {{ verifier: import("@scopegate/hono").Verifier, events?: import("@scopegate-examples/calendar-common/events").EventStore }} options
@@ -18,6 +19,11 @@ export function createApp({ verifier, events = createEventStore() }) {
   const auth = bearerAuth(verifier);
 
   app.get("/health", (c) => c.json({ ok: true }));
+
+  app.get("/health/auth", async (c) => {
+    const { status, body } = await authHealth(verifier);
+    return c.json(body, status);
+  });
 
   app.get("/me", auth, (c) => {
     const token = /** @type {import("@scopegate/hono").VerifiedToken} */ (c.get("auth"));

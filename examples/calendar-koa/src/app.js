@@ -10,12 +10,12 @@ import {
   resourceMetadata,
   sendBearerError,
 } from "@scopegate/koa";
-import { CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
- * The calendar service (../../shared/conformance.md): `GET /health`, `GET /me`, `GET|POST /events`,
- * `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
+ * The calendar service (../../shared/conformance.md): `GET /health`, `GET /health/auth`, `GET /me`,
+ * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
  * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
  * @param {{ verifier: import("@scopegate/koa").Verifier }} options
@@ -35,6 +35,12 @@ export function createApp({ verifier }) {
 
   router.get("/health", (ctx) => {
     ctx.body = { ok: true };
+  });
+
+  router.get("/health/auth", async (ctx) => {
+    const { status, body } = await authHealth(verifier);
+    ctx.status = status;
+    ctx.body = body;
   });
 
   router.get("/me", auth, (ctx) => {

@@ -6,6 +6,7 @@ import {
   announceListening,
   closeServer,
   connectSharedState,
+  createNodeServer,
   exitWithConfigError,
   handleSignals,
   readConfig,
@@ -32,7 +33,7 @@ try {
   exitWithConfigError(NAME, error);
 }
 
-const server = createApp({ verifier }).listen(config.port, config.host);
+const server = createNodeServer(config, createApp({ verifier }).callback()).listen(config.port, config.host);
 server.once("error", (/** @type {NodeJS.ErrnoException} */ error) => {
   exitWithConfigError(
     NAME,

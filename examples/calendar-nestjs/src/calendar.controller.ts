@@ -1,5 +1,14 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post } from "@nestjs/common";
-import { Auth, Public, RequireAnyScope, RequireScopes, type VerifiedToken } from "@scopegate/nestjs";
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from "@nestjs/common";
+import {
+  Auth,
+  Public,
+  RequireAnyScope,
+  RequireScopes,
+  SCOPEGATE_VERIFIER,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/nestjs";
+import { authHealth } from "@scopegate-examples/calendar-common";
 import { ApiError } from "./errors.js";
 import { type CalendarEvent, EVENT_STORE, type EventStore } from "./events.js";
 
@@ -10,12 +19,24 @@ import { type CalendarEvent, EVENT_STORE, type EventStore } from "./events.js";
 @Controller()
 export class CalendarController {
   // Explicit @Inject: no reliance on emitted decorator metadata (esbuild does not emit it).
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(SCOPEGATE_VERIFIER) private readonly verifier: Verifier,
+  ) {}
 
   @Get("health")
   @Public()
   health() {
     return { ok: true };
+  }
+
+  /** 200 when every issuer has usable keys, 503 when one has none (Express and Fastify replies alike). */
+  @Get("health/auth")
+  @Public()
+  async authHealth(@Res({ passthrough: true }) reply: { status(code: number): unknown }) {
+    const { status, body } = await authHealth(this.verifier);
+    reply.status(status);
+    return body;
   }
 
   @Get("me")

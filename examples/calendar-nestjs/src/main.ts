@@ -9,6 +9,7 @@ import {
   connectSharedState,
   exitWithConfigError,
   handleSignals,
+  httpsOptions,
   readConfig,
   resolvePublicUrl,
   type SharedState,
@@ -28,7 +29,11 @@ try {
   app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(verifierOptions(config, shared)),
     // No Nest logging: stdout carries only the `listening on` line; errors are one line on stderr.
-    { logger: false, abortOnError: false },
+    {
+      logger: false,
+      abortOnError: false,
+      ...(config.tls ? { httpsOptions: httpsOptions(config.tls) } : {}),
+    },
   );
 } catch (error) {
   exitWithConfigError(NAME, error);

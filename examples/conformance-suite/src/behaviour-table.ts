@@ -2,6 +2,7 @@ import { createTestAuthority, type TestAuthority, type TestVerifierOptions } fro
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBearerFailure } from "./expect-failure.js";
 import { bearer, call } from "./http.js";
+import { describeOpaqueBehaviour } from "./opaque-behaviour.js";
 import { CREDENTIAL_CASES } from "./token-cases.js";
 
 /** An adapter's test app, listening on 127.0.0.1. */
@@ -166,5 +167,7 @@ export function runBehaviourTable(name: string, options: BehaviourTableOptions):
         expect(res.body).toEqual({ subject: "svc" });
       });
     });
+
+    describeOpaqueBehaviour(options, AUDIENCE);
   });
 }

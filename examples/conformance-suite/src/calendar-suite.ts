@@ -6,6 +6,7 @@ import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectBearerFailure, expectJsonFailure } from "./expect-failure.js";
 import { bearer, type CallOptions, call, type Method } from "./http.js";
+import { describeMutualTls } from "./mutual-tls-suite.js";
 import { describeOpaqueTokens } from "./opaque-tokens.js";
 import { pnpmCommand, type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
 import { CREDENTIAL_CASES } from "./token-cases.js";
@@ -161,6 +162,21 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
       it("answers 200 even with a bad token: it needs nothing", async () => {
         const res = await request("/health", bearer(await authority.tokens.expired()));
         expect(res.status).toBe(200);
+      });
+    });
+
+    describe("GET /health/auth", () => {
+      it("answers 200 with the issuer's keys fresh, their age and count, and no error", async () => {
+        const res = await request("/health/auth");
+        expect(res.status).toBe(200);
+        expect(res.headers["content-type"]).toMatch(/^application\/json/);
+        expect(res.body).toMatchObject({
+          ok: true,
+          issuers: [{ issuer: authority.issuer, jwksUri: authority.jwksUri, keys: "fresh", lastError: null }],
+        });
+        const [issuer] = (res.body as { issuers: { ageSec: number; keyCount: number }[] }).issuers;
+        expect(issuer?.ageSec).toBeGreaterThanOrEqual(0);
+        expect(issuer?.keyCount).toBeGreaterThanOrEqual(1);
       });
     });
 
@@ -355,6 +371,15 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
             const res = await call(down.url, "/events", bearer(await outage.mint({ scope: "event.read" })));
             expectFailure(res, "ERR_JWKS_UNAVAILABLE");
             expect((await call(down.url, "/health")).status).toBe(200);
+            const health = await call(down.url, "/health/auth");
+            expect(health.status).toBe(503);
+            expect(health.headers["content-type"]).toMatch(/^application\/json/);
+            expect(health.body).toMatchObject({
+              ok: false,
+              issuers: [{ issuer: outage.issuer, keys: "missing", ageSec: null, ok: false }],
+            });
+            const [issuer] = (health.body as { issuers: { lastError: { code: string } | null }[] }).issuers;
+            expect(issuer?.lastError?.code).toMatch(/^ERR_/);
           } finally {
             await down.stop();
           }
@@ -406,6 +431,8 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
         });
       }
     });
+
+    describeMutualTls(target, () => authority, env);
 
     describe("SIGTERM", () => {
       it("exits with code 0 within 2 s, closing idle keep-alive connections", async () => {

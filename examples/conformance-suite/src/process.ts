@@ -50,7 +50,7 @@ export interface RunningExample {
   stop(graceMs?: number): Promise<void>;
 }
 
-const LISTENING = /^listening on (http:\/\/\S+)$/m;
+const LISTENING = /^listening on (https?:\/\/\S+)$/m;
 
 /**
  * Spawns the example with exactly `env` (plus `PATH`), and resolves once it prints its

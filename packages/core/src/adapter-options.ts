@@ -1,6 +1,7 @@
+import { optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 import type { HeadersLike, RequestLike, VerifiedToken } from "./base/types.js";
 import { isBearerError } from "./http/errors.js";
-import type { VerifierOptions } from "./options/verifier-options.js";
+import { refuseUnknownVerifierKeys, type VerifierOptions } from "./options/verifier-options.js";
 import { checkScopeRequirement, type ScopeRequirement } from "./token/scopes.js";
 import { createVerifier, type Verifier } from "./verifier.js";
 
@@ -60,8 +61,14 @@ export interface ResolvedScopeOptions {
 }
 
 const HANDLE_ERRORS: readonly HandleErrors[] = ["fallback", "always", "never"];
-const AUTH_KEYS: readonly string[] = ["credentialsRequired", "handleErrors"];
-const SCOPE_KEYS: readonly string[] = ["match", "verifier", "handleErrors"];
+/** Every key of {@link AuthOptions}; others are refused. Add a new option here. */
+export const AUTH_OPTION_KEYS = optionKeys<AuthOptions>()(["credentialsRequired", "handleErrors"]);
+/** Every key of {@link AdapterRequireScopesOptions}; others are refused. Add a new option here. */
+export const SCOPE_OPTION_KEYS = optionKeys<AdapterRequireScopesOptions>()([
+  "match",
+  "verifier",
+  "handleErrors",
+]);
 
 const fail = (option: string, fix: string): never => {
   throw new TypeError(`scopegate: invalid option \`${option}\`: ${fix}`);
@@ -72,14 +79,6 @@ export function isVerifier(value: unknown): value is Verifier {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Partial<Record<keyof Verifier, unknown>>;
   return typeof candidate.authenticate === "function" && typeof candidate.requireScopes === "function";
-}
-
-function checkKeys(where: string, value: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`scopegate: ${where} has no option \`${key}\`; it takes ${allowed.join(", ")}.`);
-    }
-  }
 }
 
 function checkHandleErrors(value: unknown): HandleErrors | undefined {
@@ -104,7 +103,7 @@ export function resolveAuthOptions(
   if (isVerifier(first)) {
     if (options === undefined) return { verifier: first, ...checkAuthOptions({}) };
     if (typeof options !== "object" || options === null) return fail("options", "pass an options object.");
-    checkKeys("bearerAuth(verifier, options)", options, AUTH_KEYS);
+    refuseUnknownKeys(options, AUTH_OPTION_KEYS, "bearerAuth(verifier, options)");
     return { verifier: first, ...checkAuthOptions(options) };
   }
   if (typeof first !== "object" || first === null) {
@@ -117,6 +116,7 @@ export function resolveAuthOptions(
       "scopegate: bearerAuth(options) takes one argument: put credentialsRequired and handleErrors in the options object.",
     );
   }
+  refuseUnknownVerifierKeys(first as BearerAuthOptions, "bearerAuth()", AUTH_OPTION_KEYS);
   const { credentialsRequired, handleErrors, ...verifierOptions } = first as BearerAuthOptions;
   const own = checkAuthOptions({ credentialsRequired, handleErrors });
   return { verifier: createVerifier(verifierOptions), ...own };
@@ -128,7 +128,7 @@ function checkScopeOptions(where: string, scopes: unknown, options: unknown): Re
   }
   const given = options ?? {};
   if (typeof given !== "object" || given === null) return fail("options", "pass an options object.");
-  checkKeys(where, given, SCOPE_KEYS);
+  refuseUnknownKeys(given, SCOPE_OPTION_KEYS, where);
   const { match = "all", verifier, handleErrors } = given as AdapterRequireScopesOptions;
   if (match !== "all" && match !== "any")
     fail("match", `expected "all" or "any"; got ${JSON.stringify(match)}.`);

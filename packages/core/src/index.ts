@@ -1,5 +1,6 @@
 export {
   type AdapterRequireScopesOptions,
+  AUTH_OPTION_KEYS,
   type AuthOptions,
   authenticateOptional,
   type BearerAuthOptions,
@@ -10,9 +11,11 @@ export {
   resolveAuthOptions,
   resolveScopeOptions,
   resolveSingleScopeOptions,
+  SCOPE_OPTION_KEYS,
   ScopegateConfigurationError,
 } from "./adapter-options.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
+export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";
 export {
   canonicalResource,
@@ -33,6 +36,12 @@ export type {
   VerifiedToken,
 } from "./base/types.js";
 export { type BindingContext, readBindingContext } from "./binding/binding-context.js";
+export type {
+  ClientCertificateOptions,
+  ResolvedClientCertificateOptions,
+  ResolvedTrustedProxy,
+  TrustedProxyOptions,
+} from "./binding/certificate-options.js";
 export {
   DEFAULT_DPOP_ALGORITHMS,
   type DpopMode,
@@ -45,6 +54,7 @@ export {
   type MemoryNonceSecretsOptions,
   type NonceSecretSource,
 } from "./binding/nonce-secrets.js";
+export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
 export {
   createMemoryReplayStore,
   DEFAULT_REPLAY_STORE_ENTRIES,
@@ -132,6 +142,7 @@ export {
 } from "./introspection/introspection-store.js";
 export {
   createDiscovery,
+  DISCOVERY_OPTION_KEYS,
   type Discovery,
   type DiscoveryEvent,
   type DiscoveryOptions,
@@ -147,6 +158,7 @@ export {
   type KeysState,
   type SigningKey,
 } from "./keys/jwks-cache.js";
+export { JWKS_CACHE_OPTION_KEYS } from "./keys/jwks-cache-options.js";
 export {
   createMemoryJwksStore,
   type JwksRecord,
@@ -155,14 +167,22 @@ export {
   type SharedFetchRequest,
   type SharedJwksRecord,
 } from "./keys/jwks-store.js";
-export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
 export type {
-  AudienceOptions,
-  ClaimValidator,
-  ResolvedVerifierOptions,
-  TokenTypeMode,
-  VerifierBaseOptions,
-  VerifierOptions,
+  AuthReadiness,
+  IssuerReadiness,
+  ReadinessError,
+} from "./keys/key-readiness.js";
+export { isKeyCompatible, type KeySelector, type PublicJwk, selectKey } from "./keys/key-selection.js";
+export {
+  type AudienceOptions,
+  type ClaimValidator,
+  type ResolvedVerifierOptions,
+  refuseUnknownVerifierKeys,
+  type TokenTypeMode,
+  VERIFIER_OPTION_KEYS,
+  type VerifierBaseOptions,
+  type VerifierDiscoveryOptions,
+  type VerifierOptions,
 } from "./options/verifier-options.js";
 export {
   type Auth0PresetOptions,

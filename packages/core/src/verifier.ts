@@ -20,6 +20,7 @@ import { createDiscovery, type Discovery } from "./keys/discovery.js";
 import { globalFetch } from "./keys/fetch-json.js";
 import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-cache.js";
 import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
+import { type AuthReadiness, checkKeyReadiness } from "./keys/key-readiness.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import {
   type ResolvedVerifierOptions,
@@ -38,6 +39,7 @@ import {
 } from "./token/token-cache.js";
 import { type DecodedToken, decodeToken } from "./token/token-format.js";
 import { toVerifiedToken } from "./token/verified-token.js";
+import { createVerifierEvents } from "./verifier-events.js";
 
 export interface Verifier {
   /**
@@ -57,6 +59,11 @@ export interface Verifier {
   requireScopes(token: VerifiedToken, requirement: ScopeRequirement): void;
   /** Resolves every issuer's JWKS now; rejects with `JwksUnavailableError` if one cannot be had. */
   warm(): Promise<void>;
+  /**
+   * Every issuer's keys (fresh, stale or missing, age, last fetch error) and an overall `ok`, as JSON
+   * for a readiness probe. Missing keys are fetched first. Never rejects.
+   */
+  readiness(): Promise<AuthReadiness>;
   /** The validated options, with defaults applied. */
   readonly options: Readonly<ResolvedVerifierOptions>;
 }
@@ -94,8 +101,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         (resolved.introspection?.issuer === iss && !resolved.introspection.endpoint),
     ),
   });
+  const events = createVerifierEvents(resolved.onEvent, options.jwksCache ? undefined : jwksCache, discovery);
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
-  const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clock);
+  const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clientCertificate, resolved.clock);
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
@@ -222,6 +230,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return undefined;
     }
     const { verified } = entry;
+    events?.fromCache.add(verified);
     const checking = checkCurrentClaims(verified.claims, verified.header, resolved);
     return checking === undefined ? verified : checking.then(() => verified);
   }
@@ -298,7 +307,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw asBearerError(error, undefined);
       }
     },
+    readiness: () =>
+      checkKeyReadiness({ issuers: resolved.issuers, jwksUriFor: (iss) => keys.jwksUriFor(iss), jwksCache }),
     options: resolved,
   };
-  return verifier;
+  return events === undefined ? verifier : events.observe(verifier);
 }

@@ -92,7 +92,7 @@ describe("adapter options", () => {
         resolveAuthOptions({ ...authority.verifierOptions(), credentialsRequired: 0 as never }),
       ).toThrow(/invalid option `credentialsRequired`/);
       expect(() => resolveAuthOptions(verifier, { credentialRequired: false } as never)).toThrow(
-        /has no option `credentialRequired`; it takes credentialsRequired, handleErrors/,
+        /bearerAuth\(verifier, options\) has no option `credentialRequired`; did you mean `credentialsRequired`\?/,
       );
     });
   });

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkCertificateBinding,
+  checkCertificateBoundToken,
   createClientCertificateReader,
   type PresentedCertificate,
 } from "../src/binding/certificate.js";
@@ -184,5 +185,36 @@ describe("createClientCertificateReader over real TLS", () => {
       thumbprint: undefined,
       problem: "hash-mismatch",
     });
+  });
+});
+
+describe("checkCertificateBoundToken", () => {
+  const read = createClientCertificateReader(
+    resolveClientCertificateOptions({ trustedProxy: { kind: "aws-alb", peers: "any" } }),
+  );
+  const verified = { binding: "mtls" };
+
+  it("refuses verify(token), which presents no certificate", () => {
+    expect(codeOf(() => checkCertificateBoundToken(verified, certs.client.thumbprint, undefined, read))).toBe(
+      "401 invalid_token ERR_TOKEN_CERTIFICATE_REQUIRED",
+    );
+  });
+
+  it("returns the result for the bound certificate, from a request or from bare headers", async () => {
+    const headers = proxyCertificateHeaders(certs.client, "aws-alb");
+    expect(await checkCertificateBoundToken(verified, certs.client.thumbprint, { headers }, read)).toBe(
+      verified,
+    );
+    expect(
+      await checkCertificateBoundToken(verified, certs.client.thumbprint, new Headers(headers), read),
+    ).toBe(verified);
+  });
+
+  it("rejects another certificate with 401 ERR_TOKEN_CERTIFICATE_MISMATCH", async () => {
+    const headers = proxyCertificateHeaders(certs.otherClient, "aws-alb");
+    const outcome = await Promise.resolve(
+      checkCertificateBoundToken(verified, certs.client.thumbprint, { headers }, read),
+    ).catch((error: unknown) => error);
+    expect(isBearerError(outcome) && outcome.code).toBe("ERR_TOKEN_CERTIFICATE_MISMATCH");
   });
 });

@@ -180,6 +180,19 @@ describe("introspection against the test authority over HTTP", () => {
     expect((await failure(verifier.verify(jwt))).code).toBe("ERR_TOKEN_INACTIVE");
   });
 
+  it("honours cnf in the answer: a certificate-bound opaque token without its certificate is refused", async () => {
+    const verifier = verifierWith();
+    const bound = authority.mintOpaque({
+      claims: { cnf: { "x5t#S256": "bm90LXRoZS1wcmVzZW50ZWQtY2VydGlmaWNhdGU" } },
+    });
+    const error = await failure(verifier.authenticate({ headers: { authorization: `Bearer ${bound}` } }));
+    expect([error.status, error.error]).toEqual([401, "invalid_token"]);
+    const plain = authority.mintOpaque();
+    expect((await verifier.authenticate({ headers: { authorization: `Bearer ${plain}` } })).token).toBe(
+      plain,
+    );
+  });
+
   it("verifies RFC 9701 signed answers against the issuer's JWKS", async () => {
     const verifier = verifierWith({ jwtResponse: true, cache: false });
     const before = authority.server?.requests ?? 0;

@@ -46,6 +46,18 @@ describe("createResourceMetadata", () => {
     expect(all.document.bearer_methods_supported).toEqual(["header", "body", "query"]);
   });
 
+  it("publishes tls_client_certificate_bound_access_tokens when told, or when a TLS-terminating proxy is trusted", () => {
+    const member = (extra: Record<string, unknown>, options: Record<string, unknown> = {}) =>
+      createResourceMetadata(verifierWith(extra), options).document
+        .tls_client_certificate_bound_access_tokens;
+    expect(member({})).toBeUndefined();
+    expect(member({}, { tlsClientCertificateBoundAccessTokens: true })).toBe(true);
+    const proxied = { clientCertificate: { trustedProxy: { kind: "envoy", peers: ["10.0.0.0/8"] } } };
+    expect(member(proxied)).toBe(true);
+    expect(member(proxied, { tlsClientCertificateBoundAccessTokens: false })).toBeUndefined();
+    expect(() => member({}, { tlsClientCertificateBoundAccessTokens: "yes" })).toThrow(TypeError);
+  });
+
   it("adds jwks_uri and the descriptive members when given, as absolute URLs", () => {
     const metadata = createResourceMetadata(verifierWith(), {
       jwksUri: "https://mcp.example.com/jwks",

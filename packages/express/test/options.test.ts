@@ -53,6 +53,17 @@ describe("option checks at set-up", () => {
     expect(call).toThrow(TypeError);
   });
 
+  it.each<[Record<string, unknown>, string, string]>([
+    [{ credentialRequired: false }, "credentialRequired", "credentialsRequired"],
+    [{ handleError: "always" }, "handleError", "handleErrors"],
+    [{ clockTolerance: 5 }, "clockTolerance", "clockToleranceSec"],
+  ])("bearerAuth(options) refuses the typo %o at set-up, suggesting the option meant", (typo, key, meant) => {
+    const options = { ...authority.verifierOptions(), ...typo };
+    expect(() => bearerAuth(options as never)).toThrow(
+      `scopegate: bearerAuth() has no option \`${key}\`; did you mean \`${meant}\`?`,
+    );
+  });
+
   it("names the option in the message", () => {
     expect(() => bearerAuth(verifier, { handleErrors: "sometimes" as never })).toThrow(/`handleErrors`/);
     expect(() => requireScopes(["a"], { match: "some" as never })).toThrow(/`match`/);

@@ -3,11 +3,14 @@ import { APP_FILTER, APP_GUARD } from "@nestjs/core";
 import { resolveAuthOptions, type Verifier } from "@scopegate/core";
 import { ScopegateExceptionFilter } from "./exception-filter.js";
 import { ScopegateGuard } from "./guard.js";
-import type {
-  ScopegateModuleAsyncOptions,
-  ScopegateModuleExtras,
-  ScopegateModuleOptions,
-  ScopegateOptions,
+import {
+  refuseUnknownAsyncKeys,
+  refuseUnknownFactoryKeys,
+  refuseUnknownModuleKeys,
+  type ScopegateModuleAsyncOptions,
+  type ScopegateModuleExtras,
+  type ScopegateModuleOptions,
+  type ScopegateOptions,
 } from "./options.js";
 import { createResourceMetadataController } from "./resource-metadata.js";
 import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
@@ -25,6 +28,7 @@ export class ScopegateModule {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("scopegate: ScopegateModule.forRoot() needs an options object.");
     }
+    refuseUnknownModuleKeys(options);
     const { global, guard, exceptionFilter, resourceMetadata, ...scopegate } = options;
     return build(
       { global, guard, exceptionFilter, resourceMetadata },
@@ -38,9 +42,14 @@ export class ScopegateModule {
     if (typeof options?.useFactory !== "function") {
       throw new TypeError("scopegate: ScopegateModule.forRootAsync() needs a `useFactory` function.");
     }
+    refuseUnknownAsyncKeys(options);
+    const factory = options.useFactory as (
+      ...args: unknown[]
+    ) => ScopegateOptions | Promise<ScopegateOptions>;
     const provider: Provider = {
       provide: SCOPEGATE_OPTIONS,
-      useFactory: options.useFactory as (...args: unknown[]) => ScopegateOptions | Promise<ScopegateOptions>,
+      // The factory's result is checked when it resolves: an unknown key fails the start-up.
+      useFactory: async (...args: unknown[]) => refuseUnknownFactoryKeys(await factory(...args)),
       inject: options.inject ?? [],
     };
     return build(options, provider, options.imports ?? []);

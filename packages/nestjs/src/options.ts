@@ -1,5 +1,10 @@
 import type { FactoryProvider, ModuleMetadata } from "@nestjs/common";
-import type { VerifierOptions } from "@scopegate/core";
+import {
+  optionKeys,
+  refuseUnknownKeys,
+  refuseUnknownVerifierKeys,
+  type VerifierOptions,
+} from "@scopegate/core";
 import type { ScopegateResourceMetadataOptions } from "./resource-metadata.js";
 
 /** What the guard and its verifier are configured with: every `VerifierOptions` option, plus guard options. */
@@ -52,4 +57,39 @@ export interface ScopegateModuleAsyncOptions extends ScopegateModuleExtras {
   inject?: FactoryProvider["inject"];
   /** Returns the options (or a promise of them). */
   useFactory: (...args: never[]) => ScopegateOptions | Promise<ScopegateOptions>;
+}
+
+/** The keys of {@link ScopegateOptions} beside the verifier's. Add a new guard option here. */
+const GUARD_OPTION_KEYS = optionKeys<Omit<ScopegateOptions, keyof VerifierOptions>>()([
+  "credentialsRequired",
+]);
+/** Every key of {@link ScopegateModuleExtras}. */
+const EXTRAS_KEYS = optionKeys<ScopegateModuleExtras>()([
+  "global",
+  "guard",
+  "exceptionFilter",
+  "resourceMetadata",
+]);
+/** Every key of {@link ScopegateModuleAsyncOptions}. */
+const ASYNC_OPTION_KEYS = optionKeys<ScopegateModuleAsyncOptions>()([
+  "imports",
+  "inject",
+  "useFactory",
+  ...EXTRAS_KEYS,
+]);
+
+/** Refuses unknown keys in `forRoot`'s options (verifier, guard and module options together). */
+export function refuseUnknownModuleKeys(options: ScopegateModuleOptions): void {
+  refuseUnknownVerifierKeys(options, "ScopegateModule.forRoot()", [...GUARD_OPTION_KEYS, ...EXTRAS_KEYS]);
+}
+
+/** Refuses unknown keys in `forRootAsync`'s own options (checked when the module is declared). */
+export function refuseUnknownAsyncKeys(options: ScopegateModuleAsyncOptions): void {
+  refuseUnknownKeys(options, ASYNC_OPTION_KEYS, "ScopegateModule.forRootAsync()");
+}
+
+/** Refuses unknown keys in what `forRootAsync`'s factory resolved (checked at start-up). */
+export function refuseUnknownFactoryKeys(options: ScopegateOptions): ScopegateOptions {
+  refuseUnknownVerifierKeys(options, "ScopegateModule.forRootAsync() factory result", GUARD_OPTION_KEYS);
+  return options;
 }

@@ -9,7 +9,7 @@ import {
   OpaqueTokens,
 } from "./introspection.js";
 import { type RunningServer, startJwksServer } from "./jwks-server.js";
-import { KeyRing } from "./key-ring.js";
+import { KeyRing, type RotateKeysOptions } from "./key-ring.js";
 import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
 import { createMemoryFetch, Sleeper } from "./memory-fetch.js";
 import {
@@ -20,6 +20,7 @@ import {
   JWKS_PATH,
 } from "./metadata.js";
 import { type MintContext, mint } from "./mint.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 import { warnIfProduction } from "./production-guard.js";
 import type {
   TestAuthority,
@@ -97,6 +98,16 @@ const originAndPath = (href: string): string | undefined => {
   }
 };
 
+const AUTHORITY_OPTION_KEYS = optionKeys<TestAuthorityOptions>()([
+  "audience",
+  "issuer",
+  "algorithm",
+  "clock",
+  "jwksCacheControl",
+  "introspectionClient",
+]);
+const ROTATE_OPTION_KEYS = optionKeys<RotateKeysOptions>()(["keepOld", "algorithm"]);
+
 /**
  * Creates a local authorization server for tests: signing keys, token minting, and discovery + JWKS
  * served from memory (`authority.fetch`) or over HTTP (`authority.listen()`). Never use it in
@@ -105,6 +116,7 @@ const originAndPath = (href: string): string | undefined => {
 export async function createTestAuthority(options: TestAuthorityOptions = {}): Promise<TestAuthority> {
   warnIfProduction();
   if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  refuseUnknownKeys(options, AUTHORITY_OPTION_KEYS, "createTestAuthority()");
   const audience = checkAudience(options.audience ?? DEFAULT_TEST_AUDIENCE);
   const explicitIssuer = options.issuer !== undefined;
   if (explicitIssuer && (typeof options.issuer !== "string" || options.issuer.length === 0))
@@ -314,6 +326,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
       return { ...base, ...overrides } as unknown as Omit<TestIntrospectionOptions, keyof O> & O;
     },
     rotateKeys(rotateOptions = {}) {
+      refuseUnknownKeys(rotateOptions, ROTATE_OPTION_KEYS, "rotateKeys()");
       const alg = checkAlgorithm("algorithm", rotateOptions.algorithm ?? keys.current.alg);
       const next = generateTestKeySync(alg);
       keys.rotate(next, rotateOptions.keepOld ?? true);

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Endpoint } from "./metadata.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /**
  * How the simulated authorization server behaves:
@@ -55,7 +56,18 @@ const fail = (option: string, fix: string): never => {
   throw new TypeError(`@scopegate/testing: invalid option \`${option}\`: ${fix}`);
 };
 
+const SIMULATE_OPTION_KEYS = optionKeys<SimulateOptions>()([
+  "endpoints",
+  "delayMs",
+  "garbage",
+  "body",
+  "contentType",
+  "status",
+  "times",
+]);
+
 function validate(mode: SimulatedMode, options: SimulateOptions): Required<Pick<SimulateOptions, "times">> {
+  refuseUnknownKeys(options, SIMULATE_OPTION_KEYS, "simulate()");
   if (!["ok", "down", "slow", "garbage", "error500"].includes(mode)) {
     fail("mode", `expected "ok", "down", "slow", "garbage" or "error500"; got ${JSON.stringify(mode)}.`);
   }

@@ -72,9 +72,10 @@ export class OpaqueTokens {
   /** Issues an opaque token: 32 random bytes, base64url; its claims live here only. */
   issue(options: OpaqueTokenOptions = {}): string {
     const token = randomBytes(32).toString("base64url");
+    const { answer, ...mintOptions } = options;
     this.#entries.set(token, {
-      claims: buildClaims(this.#host, options),
-      answer: options.answer ?? {},
+      claims: buildClaims(this.#host, mintOptions),
+      answer: answer ?? {},
       revoked: false,
     });
     return token;

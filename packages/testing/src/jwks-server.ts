@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { FaultState, Outcome } from "./faults.js";
 import type { IntrospectionHttpRequest } from "./introspection.js";
 import { routeForPath } from "./metadata.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 export interface ListenOptions {
   /** Interface to bind. Default: `"127.0.0.1"`. */
@@ -69,8 +70,11 @@ function formatUrl(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
+const LISTEN_OPTION_KEYS = optionKeys<ListenOptions>()(["host", "port"]);
+
 /** Starts the server on `host:port` (default 127.0.0.1, a free port). */
 export async function startJwksServer(host: ServerHost, options: ListenOptions = {}): Promise<RunningServer> {
+  refuseUnknownKeys(options, LISTEN_OPTION_KEYS, "listen()");
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;

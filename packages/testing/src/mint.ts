@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { CompactSign } from "jose";
 import type { KeyRing } from "./key-ring.js";
+import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /** Client identifier (and subject) of minted tokens unless one is given. */
 export const DEFAULT_TEST_CLIENT_ID = "scopegate-test-client";
@@ -45,9 +46,33 @@ export interface MintOptions {
   kid?: string;
   /** The `typ` header; `null` omits it. Default: `"at+jwt"` (RFC 9068). */
   typ?: string | null;
+  /**
+   * Binds the token to a client certificate (RFC 8705 §3): `cnf: { "x5t#S256": thumbprint }`, from a
+   * `TestCertificate` or a thumbprint. Default: not bound.
+   */
+  certificate?: { readonly thumbprint: string } | string;
   /** Claim names to drop after everything else is applied, e.g. `["exp"]`. Default: `[]`. */
   omit?: readonly string[];
 }
+
+const MINT_OPTION_KEYS = optionKeys<MintOptions>()([
+  "scope",
+  "scp",
+  "subject",
+  "clientId",
+  "audience",
+  "issuer",
+  "expiresInSec",
+  "notBeforeSec",
+  "issuedAtSec",
+  "claims",
+  "header",
+  "kid",
+  "typ",
+  "omit",
+  "dpop",
+  "certificate",
+]);
 
 /** What minting needs from the authority. */
 export interface MintContext {
@@ -65,6 +90,7 @@ function scopeList(value: string | readonly string[]): string[] {
 
 /** The claims a token minted with `options` carries. */
 export function buildClaims(context: MintContext, options: MintOptions = {}): Record<string, unknown> {
+  refuseUnknownKeys(options, MINT_OPTION_KEYS, "mint()");
   const now = Math.floor(context.clock() / 1000);
   const clientId = options.clientId ?? DEFAULT_TEST_CLIENT_ID;
   const audience = options.audience ?? context.audience;
@@ -81,6 +107,11 @@ export function buildClaims(context: MintContext, options: MintOptions = {}): Re
   if (options.scope !== undefined) claims.scope = scopeList(options.scope).join(" ");
   if (options.scp !== undefined) claims.scp = scopeList(options.scp);
   if (options.dpop !== undefined) claims.cnf = { jkt: options.dpop.thumbprint };
+  if (options.certificate !== undefined) {
+    const thumbprint =
+      typeof options.certificate === "string" ? options.certificate : options.certificate.thumbprint;
+    claims.cnf = { "x5t#S256": thumbprint };
+  }
   Object.assign(claims, options.claims);
   for (const name of options.omit ?? []) delete claims[name];
   return claims;

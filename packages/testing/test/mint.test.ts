@@ -122,3 +122,16 @@ describe("mint", () => {
     expect(payload.iss).toBe(authority.issuer);
   });
 });
+
+describe("certificate-bound tokens", () => {
+  it("binds a minted token to a certificate's thumbprint in cnf x5t#S256", async () => {
+    const thumbprint = "A".repeat(43);
+    expect(decodeJwt(await authority.mint({ certificate: { thumbprint } })).cnf).toEqual({
+      "x5t#S256": thumbprint,
+    });
+    expect(decodeJwt(await authority.mint({ certificate: thumbprint })).cnf).toEqual({
+      "x5t#S256": thumbprint,
+    });
+    expect(decodeJwt(await authority.mint()).cnf).toBeUndefined();
+  });
+});

@@ -4,6 +4,8 @@ import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
 import type { ChallengeSchemes } from "../http/challenge.js";
 import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
 import { readBindingContext } from "./binding-context.js";
+import { checkCertificateBoundToken, createClientCertificateReader } from "./certificate.js";
+import type { ResolvedClientCertificateOptions } from "./certificate-options.js";
 import type { ResolvedDpopOptions } from "./dpop-options.js";
 import { createDpopProofCheck } from "./dpop-proof.js";
 
@@ -27,7 +29,12 @@ export interface BindingStep {
 }
 
 /** Creates the binding step for a verifier's DPoP options (and its clock). */
-export function createBindingStep(dpop: ResolvedDpopOptions, clock: () => number): BindingStep {
+export function createBindingStep(
+  dpop: ResolvedDpopOptions,
+  clientCertificate: ResolvedClientCertificateOptions,
+  clock: () => number,
+): BindingStep {
+  const readCertificate = createClientCertificateReader(clientCertificate, clock);
   const schemes: AcceptedSchemes = Object.freeze({
     bearer: dpop.mode !== "required",
     dpop: dpop.mode !== "disabled",
@@ -55,9 +62,8 @@ export function createBindingStep(dpop: ResolvedDpopOptions, clock: () => number
         return dpopProof.check(verified, readBindingContext(request, scheme));
       }
       if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
-      // Certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) are checked here against
-      // readBindingContext(request, scheme).certificateThumbprint; until then they are refused.
-      throw new InvalidTokenError("ERR_TOKEN_BINDING_UNSUPPORTED");
+      // Certificate-bound (RFC 8705 §3): the certificate the request presented must be the one named.
+      return checkCertificateBoundToken(verified, binding.thumbprint, request, readCertificate);
     },
   };
 }

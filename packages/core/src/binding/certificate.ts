@@ -1,4 +1,4 @@
-import type { HeadersLike } from "../base/types.js";
+import type { HeadersLike, RequestLike } from "../base/types.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { ResolvedClientCertificateOptions } from "./certificate-options.js";
 import { certificateThumbprint } from "./certificate-thumbprint.js";
@@ -91,4 +91,35 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The headers of a request, or the headers given instead of a request. */
+function headersOf(request: RequestLike | HeadersLike): HeadersLike {
+  const headers = (request as { headers?: unknown }).headers;
+  return typeof headers === "object" && headers !== null
+    ? (headers as HeadersLike)
+    : (request as HeadersLike);
+}
+
+/**
+ * The binding step for a token bound to the certificate `thumbprint`: returns `verified` when
+ * `request` presented that certificate, throws (or rejects with) 401 `invalid_token` otherwise.
+ * `request` is `undefined` for `verify(token)`, which presents no certificate.
+ */
+export function checkCertificateBoundToken<T>(
+  verified: T,
+  thumbprint: string,
+  request: RequestLike | HeadersLike | undefined,
+  read: ClientCertificateReader,
+): T | Promise<T> {
+  if (request === undefined) throw new InvalidTokenError("ERR_TOKEN_CERTIFICATE_REQUIRED");
+  const presented = read(request, headersOf(request));
+  if (presented instanceof Promise) {
+    return presented.then((found) => {
+      checkCertificateBinding(thumbprint, found);
+      return verified;
+    });
+  }
+  checkCertificateBinding(thumbprint, presented);
+  return verified;
 }

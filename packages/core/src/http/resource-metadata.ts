@@ -39,6 +39,7 @@ export interface ResourceMetadataSource {
   readonly issuers: readonly string[];
   readonly allowQueryToken: boolean;
   readonly allowBodyToken: boolean;
+  readonly clientCertificate?: { readonly trustedProxy: unknown };
 }
 
 /** Options of {@link createResourceMetadata}: the document's descriptive members. */
@@ -62,6 +63,14 @@ export interface ResourceMetadataOptions {
   resourceTosUri?: string | URL;
   /** How long clients and caches may keep the document (`Cache-Control: max-age`), in seconds. Default: `3600`. */
   maxAgeSec?: number;
+  /**
+   * `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.4): whether clients reach this resource
+   * with client certificates, so that certificate-bound tokens can pass. The verifier checks such
+   * tokens always, but whether a certificate can arrive is decided where TLS ends (your HTTPS server's
+   * `requestCert`, or a proxy). Default: `true` when the verifier trusts a TLS-terminating proxy
+   * (`clientCertificate.trustedProxy`), else not published (false).
+   */
+  tlsClientCertificateBoundAccessTokens?: boolean;
 }
 
 /** An HTTP answer for the metadata route, ready for an adapter to send. */
@@ -98,6 +107,7 @@ const OPTION_KEYS: readonly string[] = [
   "resourcePolicyUri",
   "resourceTosUri",
   "maxAgeSec",
+  "tlsClientCertificateBoundAccessTokens",
 ];
 
 function checkOptionKeys(options: ResourceMetadataOptions): void {
@@ -156,6 +166,12 @@ function buildDocument(
   if (scopes !== undefined) document.scopes_supported = scopes;
   document.bearer_methods_supported = bearerMethods(source);
   Object.assign(document, bindingMembers(source));
+  const certificates =
+    options.tlsClientCertificateBoundAccessTokens ??
+    (source.clientCertificate?.trustedProxy ?? null) !== null;
+  if (typeof certificates !== "boolean")
+    invalidOption("tlsClientCertificateBoundAccessTokens", "expected true or false.");
+  if (certificates) document.tls_client_certificate_bound_access_tokens = true;
   const described: [keyof ResourceMetadataDocument, string | undefined][] = [
     ["jwks_uri", optionalUrl("jwksUri", options.jwksUri)],
     ["resource_documentation", optionalUrl("resourceDocumentation", options.resourceDocumentation)],

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { createEventHub } from "../events/event-hub.js";
 import type {
   DiscoveryFailedEvent,
@@ -47,6 +48,19 @@ export interface DiscoveryOptions {
   onEvent?: (event: DiscoveryEvent) => void;
 }
 
+/** Every key of {@link DiscoveryOptions}; others are refused. Add a new option here. */
+export const DISCOVERY_OPTION_KEYS = optionKeys<DiscoveryOptions>()([
+  "fetch",
+  "timeoutMs",
+  "clock",
+  "cacheMaxAgeMs",
+  "failureBackoffMs",
+  "maxResponseBytes",
+  "maxRedirects",
+  "issuers",
+  "onEvent",
+]);
+
 export interface Discovery {
   /**
    * The `jwks_uri` of `issuer`'s metadata. Throws `JwksUnavailableError` when it cannot be had, and
@@ -83,6 +97,7 @@ const MAX_ISSUERS = 100;
  */
 export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
   if (typeof options !== "object" || options === null) invalidOption("discovery", "pass an options object.");
+  refuseUnknownKeys(options, DISCOVERY_OPTION_KEYS, "createDiscovery()");
   const doFetch = checkFunction("fetch", options.fetch) ?? globalFetch;
   const clock = checkFunction("clock", options.clock) ?? Date.now;
   const timeoutMs = checkMs("timeoutMs", options.timeoutMs, 5_000, 1);

@@ -1,4 +1,5 @@
 import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import type {
   JwksFetchFailedEvent,
   JwksFetchSucceededEvent,
@@ -60,6 +61,23 @@ export interface JwksCacheOptions {
   onEvent?: (event: JwksCacheEvent) => void;
 }
 
+/** Every key of {@link JwksCacheOptions}; others are refused. Add a new option here. */
+export const JWKS_CACHE_OPTION_KEYS = optionKeys<JwksCacheOptions>()([
+  "fetch",
+  "clock",
+  "cacheMaxAgeMs",
+  "cooldownMs",
+  "maxStaleMs",
+  "failureBackoffMs",
+  "timeoutMs",
+  "maxResponseBytes",
+  "maxRedirects",
+  "maxKeys",
+  "maxJwksUris",
+  "store",
+  "onEvent",
+]);
+
 export interface ResolvedJwksCacheOptions {
   fetch: FetchLike;
   clock: () => number;
@@ -79,6 +97,7 @@ export interface ResolvedJwksCacheOptions {
 /** Validates JWKS cache options and applies defaults. Throws a `TypeError` naming the option. */
 export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwksCacheOptions {
   if (typeof options !== "object" || options === null) invalidOption("jwks", "pass an options object.");
+  refuseUnknownKeys(options, JWKS_CACHE_OPTION_KEYS, "createJwksCache()");
   const cacheMaxAgeMs = checkMs("cacheMaxAgeMs", options.cacheMaxAgeMs, 600_000, 1);
   const maxStaleMs = checkMs("maxStaleMs", options.maxStaleMs, Math.max(86_400_000, cacheMaxAgeMs), 1);
   if (maxStaleMs < cacheMaxAgeMs) invalidOption("maxStaleMs", "must be at least `cacheMaxAgeMs`.");

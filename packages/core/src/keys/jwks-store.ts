@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { checkCount } from "../base/option-checks.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import type { PublicJwk } from "./key-selection.js";
 
 /** The last key set successfully fetched from one JWKS URI. */
@@ -57,8 +58,11 @@ export interface MemoryJwksStoreOptions {
   maxEntries?: number;
 }
 
+const MEMORY_JWKS_STORE_OPTION_KEYS = optionKeys<MemoryJwksStoreOptions>()(["maxEntries"]);
+
 /** The default {@link JwksStore}: in memory, bounded, least recently used dropped first. */
 export function createMemoryJwksStore(options: MemoryJwksStoreOptions = {}): JwksStore {
+  refuseUnknownKeys(options, MEMORY_JWKS_STORE_OPTION_KEYS, "createMemoryJwksStore()");
   const max = checkCount("maxEntries", options.maxEntries, 100, 1);
   const records = new LRUCache<string, JwksRecord>({ max });
   return {

@@ -1,18 +1,30 @@
 import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
+import {
+  type ClientCertificateOptions,
+  type ResolvedClientCertificateOptions,
+  resolveClientCertificateOptions,
+} from "../binding/certificate-options.js";
 import { type DpopOptions, type ResolvedDpopOptions, resolveDpopOptions } from "../binding/dpop-options.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
   type IntrospectionOptions,
   type ResolvedIntrospectionOptions,
   resolveIntrospectionOptions,
 } from "../introspection/introspection-options.js";
-import type { DiscoveryOptions } from "../keys/discovery.js";
+import { DISCOVERY_OPTION_KEYS, type DiscoveryOptions } from "../keys/discovery.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
+import { JWKS_CACHE_OPTION_KEYS } from "../keys/jwks-cache-options.js";
 import type { TokenTypeMode } from "../token/claims.js";
 import type { ClaimValidator } from "../token/current-claims.js";
-import { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "../token/token-cache.js";
+import {
+  DEFAULT_TOKEN_CACHE_ENTRIES,
+  TOKEN_CACHE_OPTION_KEYS,
+  type TokenCacheOptions,
+} from "../token/token-cache.js";
 
 export type { ClaimValidator, TokenTypeMode };
 
@@ -99,7 +111,7 @@ export interface VerifierBaseOptions {
   /** Discovery request timeout, in milliseconds. Default: `5000`. */
   discoveryTimeoutMs?: number;
   /** Options of the verifier's discovery client (`cacheMaxAgeMs`, `onEvent`, …). Default: `{}`. */
-  discovery?: Omit<DiscoveryOptions, "issuers" | "fetch" | "clock">;
+  discovery?: VerifierDiscoveryOptions;
   /** Current time in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
   /**
@@ -116,12 +128,86 @@ export interface VerifierBaseOptions {
    */
   dpop?: DpopOptions;
   /**
+   * Where the client certificate of certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) comes
+   * from: the request's TLS socket, or a trusted TLS-terminating proxy's header (`trustedProxy`).
+   * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
+   */
+  clientCertificate?: ClientCertificateOptions;
+  /**
    * Opaque tokens: RFC 7662 introspection at the issuer's endpoint (`clientId` and `clientSecret` or
    * `privateKey` required). Tokens that are not compact JWTs are introspected, JWTs are still
    * verified locally (`tokens: "all"` introspects every token); both give the same `VerifiedToken`
    * and the same errors. See docs/introspection.md. Default: none (JWTs only).
    */
   introspection?: IntrospectionOptions;
+  /**
+   * Receives the events of this verifier (`token_verified`, `token_refused`), of its discovery and
+   * of its own JWKS cache (a cache given as `jwksCache` reports to `jwksCache.subscribe()` instead):
+   * see `ScopegateEvent`. One listener or an array. Without one, no event is built. Default: none.
+   */
+  onEvent?: ScopegateEventListener | readonly ScopegateEventListener[];
+}
+
+/** The discovery options a verifier takes: it sets `issuers`, `fetch` and `clock` itself. */
+export type VerifierDiscoveryOptions = Omit<DiscoveryOptions, "issuers" | "fetch" | "clock">;
+
+/** Every key of {@link VerifierOptions}; others are refused. Add a new option here. */
+export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
+  "issuer",
+  "audience",
+  "resource",
+  "resourceMetadataUrl",
+  "introspection",
+  "jwksUri",
+  "algorithms",
+  "clockToleranceSec",
+  "maxTokenAgeSec",
+  "tokenType",
+  "requiredClaims",
+  "scopeClaims",
+  "allowedClientIds",
+  "clientIdClaims",
+  "validators",
+  "realm",
+  "maxTokenBytes",
+  "allowQueryToken",
+  "allowBodyToken",
+  "jwksCache",
+  "jwks",
+  "fetch",
+  "discoveryTimeoutMs",
+  "discovery",
+  "clock",
+  "tokenCache",
+  "dpop",
+  "clientCertificate",
+  "onEvent",
+]);
+
+const VERIFIER_DISCOVERY_OPTION_KEYS: readonly string[] = DISCOVERY_OPTION_KEYS.filter(
+  (key) => key !== "issuers" && key !== "fetch" && key !== "clock",
+);
+
+/**
+ * Refuses unknown keys in verifier options and in their nested option objects. `where` names the
+ * call in the message (`createVerifier()`, `bearerAuth()`, …); `extraKeys` are the caller's own
+ * options that sit beside the verifier's.
+ */
+export function refuseUnknownVerifierKeys(
+  options: VerifierOptions,
+  where: string,
+  extraKeys: readonly string[] = [],
+): void {
+  refuseUnknownKeys(
+    options,
+    extraKeys.length === 0 ? VERIFIER_OPTION_KEYS : [...VERIFIER_OPTION_KEYS, ...extraKeys],
+    where,
+  );
+  refuseUnknownKeys(options.jwks, JWKS_CACHE_OPTION_KEYS, `${where} option \`jwks\``);
+  refuseUnknownKeys(options.discovery, VERIFIER_DISCOVERY_OPTION_KEYS, `${where} option \`discovery\``);
+  if (options.tokenCache !== false) {
+    refuseUnknownKeys(options.tokenCache, TOKEN_CACHE_OPTION_KEYS, `${where} option \`tokenCache\``);
+  }
 }
 
 /** Options after validation and defaults. */
@@ -152,8 +238,11 @@ export interface ResolvedVerifierOptions {
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
   dpop: ResolvedDpopOptions;
+  clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
+  /** The `onEvent` listeners (empty when none). */
+  onEvent: readonly ScopegateEventListener[];
 }
 
 const fail = (option: string, fix: string): never => {
@@ -201,6 +290,7 @@ export function checkFetchUrl(option: string, value: unknown): string {
 /** Validates options and applies defaults. Throws a `TypeError` naming the option and the fix. */
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
+  refuseUnknownVerifierKeys(options, "createVerifier()");
   if (options.issuer === undefined)
     fail("issuer", "it is required: pass the authorization server's issuer identifier.");
   const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
@@ -305,14 +395,17 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     resource,
     resourceAudience,
     resourceMetadataUrl: metadataUrl,
+    clientCertificate: resolveClientCertificateOptions(options.clientCertificate),
     jwksUris,
     algorithms,
     clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
     maxTokenAgeSec,
     tokenType,
-    requiredClaims: options.requiredClaims
-      ? nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names")
-      : [],
+    requiredClaims:
+      options.requiredClaims === undefined ||
+      (Array.isArray(options.requiredClaims) && options.requiredClaims.length === 0)
+        ? []
+        : nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names"),
     scopeClaims: options.scopeClaims
       ? nonEmptyStrings("scopeClaims", options.scopeClaims, "claim names")
       : ["scope", "scp"],
@@ -335,5 +428,14 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       options.introspection === undefined
         ? null
         : resolveIntrospectionOptions(options.introspection, issuers),
+    onEvent: checkListeners(options.onEvent),
   };
+}
+
+function checkListeners(value: unknown): readonly ScopegateEventListener[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
+  if (list.some((listener) => typeof listener !== "function"))
+    fail("onEvent", "expected a function (event) => void, or an array of them.");
+  return list as ScopegateEventListener[];
 }

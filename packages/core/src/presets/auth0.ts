@@ -1,9 +1,12 @@
+import { optionKeys } from "../base/option-keys.js";
 import type { VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   baseUrl,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
+  refusePresetKeys,
   stringList,
   withOverrides,
 } from "./shared.js";
@@ -15,12 +18,15 @@ export interface Auth0PresetOptions extends PresetOptions {
   audience: string | readonly string[];
 }
 
+const AUTH0_OPTION_KEYS = optionKeys<Auth0PresetOptions>()(["domain", "audience", ...PRESET_OPTION_KEYS]);
+
 /**
  * Auth0: issuer `https://{domain}/` (with the trailing slash Auth0 puts in `iss`), keys at
  * `https://{domain}/.well-known/jwks.json`, scopes from `scope` and, with RBAC, `permissions`. The
  * calling client is `azp` (or `client_id` with the RFC 9068 token profile).
  */
 export function auth0(options: Auth0PresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("auth0", options, AUTH0_OPTION_KEYS, overrides);
   const url = baseUrl("auth0", "domain", options?.domain, { pathAllowed: false });
   const origin = `https://${url.host}`;
   return withOverrides(

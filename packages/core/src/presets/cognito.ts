@@ -1,10 +1,13 @@
+import { optionKeys } from "../base/option-keys.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { ClaimValidator, VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
   presetError,
+  refusePresetKeys,
   requireString,
   stringList,
   withOverrides,
@@ -22,6 +25,13 @@ export interface CognitoPresetOptions extends PresetOptions {
   clientId: string | readonly string[];
 }
 
+const COGNITO_OPTION_KEYS = optionKeys<CognitoPresetOptions>()([
+  "region",
+  "userPoolId",
+  "clientId",
+  ...PRESET_OPTION_KEYS,
+]);
+
 /** Rejects Cognito ID tokens and anything else that is not an access token. */
 export const cognitoAccessTokenOnly: ClaimValidator = (claims) => {
   if (claims.token_use !== "access") throw new InvalidTokenError("ERR_TOKEN_TYPE");
@@ -38,6 +48,7 @@ const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[A-Za-z0-9]+$/;
  * (`resource-server-id/scope-name`).
  */
 export function cognito(options: CognitoPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("cognito", options, COGNITO_OPTION_KEYS, overrides);
   const region = requireString("cognito", "region", options?.region);
   if (!REGION.test(region))
     throw presetError("cognito", "region", `${JSON.stringify(region)} is not an AWS region.`);

@@ -1,10 +1,13 @@
+import { optionKeys } from "../base/option-keys.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
   presetError,
+  refusePresetKeys,
   requireString,
   stringList,
   withOverrides,
@@ -24,6 +27,13 @@ export interface EntraPresetOptions extends PresetOptions {
   /** Token versions accepted. Default: `["1.0", "2.0"]`. */
   versions?: readonly EntraTokenVersion[];
 }
+
+const ENTRA_OPTION_KEYS = optionKeys<EntraPresetOptions>()([
+  "tenantId",
+  "audience",
+  "versions",
+  ...PRESET_OPTION_KEYS,
+]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,6 +60,7 @@ export function entraEndpoints(
  * `appid` (v1.0).
  */
 export function entra(options: EntraPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("entra", options, ENTRA_OPTION_KEYS, overrides);
   const tenantId = requireString("entra", "tenantId", options?.tenantId).toLowerCase();
   if (!GUID.test(tenantId)) {
     throw presetError(

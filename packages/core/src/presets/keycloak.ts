@@ -1,10 +1,13 @@
+import { optionKeys } from "../base/option-keys.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { ClaimValidator, VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   baseUrl,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
+  refusePresetKeys,
   requireString,
   stringList,
   withOverrides,
@@ -20,6 +23,13 @@ export interface KeycloakPresetOptions extends PresetOptions {
   audience: string | readonly string[];
 }
 
+const KEYCLOAK_OPTION_KEYS = optionKeys<KeycloakPresetOptions>()([
+  "baseUrl",
+  "realm",
+  "audience",
+  ...PRESET_OPTION_KEYS,
+]);
+
 /** Keycloak names each token's kind in the `typ` claim: refuse ID and refresh tokens. */
 export const keycloakAccessTokenOnly: ClaimValidator = (claims) => {
   if (claims.typ !== undefined && claims.typ !== "Bearer") throw new InvalidTokenError("ERR_TOKEN_TYPE");
@@ -32,6 +42,7 @@ export const keycloakAccessTokenOnly: ClaimValidator = (claims) => {
  * `client_id` (service accounts) or `azp`.
  */
 export function keycloak(options: KeycloakPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("keycloak", options, KEYCLOAK_OPTION_KEYS, overrides);
   const base = withoutTrailingSlash(baseUrl("keycloak", "baseUrl", options?.baseUrl));
   const realm = requireString("keycloak", "realm", options.realm);
   const issuer = `${base}/realms/${encodeURIComponent(realm)}`;

@@ -1,10 +1,13 @@
+import { optionKeys } from "../base/option-keys.js";
 import type { VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   baseUrl,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
   presetError,
+  refusePresetKeys,
   stringList,
   withOverrides,
   withoutTrailingSlash,
@@ -17,6 +20,8 @@ export interface OktaPresetOptions extends PresetOptions {
   audience: string | readonly string[];
 }
 
+const OKTA_OPTION_KEYS = optionKeys<OktaPresetOptions>()(["issuer", "audience", ...PRESET_OPTION_KEYS]);
+
 /**
  * Okta custom authorization servers: issuer as configured (no trailing slash), keys at
  * `{issuer}/v1/keys`, scopes from the `scp` array. The calling client is `cid`. Tokens of the org
@@ -24,6 +29,7 @@ export interface OktaPresetOptions extends PresetOptions {
  * here at set-up.
  */
 export function okta(options: OktaPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("okta", options, OKTA_OPTION_KEYS, overrides);
   const url = baseUrl("okta", "issuer", options?.issuer);
   if (!/^\/oauth2\/[^/]+\/?$/.test(url.pathname)) {
     throw presetError(

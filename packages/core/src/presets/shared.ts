@@ -1,4 +1,5 @@
-import type { VerifierOptions } from "../options/verifier-options.js";
+import { refuseUnknownKeys } from "../base/option-keys.js";
+import { refuseUnknownVerifierKeys, type VerifierOptions } from "../options/verifier-options.js";
 
 /** Options every preset takes. */
 export interface PresetOptions {
@@ -14,6 +15,25 @@ export interface PresetOptions {
  * are appended to the preset's, never replace them. Default: `{}`.
  */
 export type PresetOverrides = Partial<VerifierOptions>;
+
+/** The keys of {@link PresetOptions}, which every preset's own list includes. */
+export const PRESET_OPTION_KEYS = ["allowedClientIds"] as const;
+
+/**
+ * Refuses unknown keys in a preset's options (against `known`) and in its overrides (as verifier
+ * options), naming the preset in the message.
+ */
+export function refusePresetKeys(
+  preset: string,
+  options: unknown,
+  known: readonly string[],
+  overrides: unknown,
+): void {
+  refuseUnknownKeys(options, known, `presets.${preset}()`);
+  if (typeof overrides === "object" && overrides !== null) {
+    refuseUnknownVerifierKeys(overrides as VerifierOptions, `presets.${preset}() overrides`);
+  }
+}
 
 /** A TypeError naming the preset and the option, as `createVerifier` does for its own options. */
 export function presetError(preset: string, option: string, fix: string): TypeError {

@@ -1,11 +1,14 @@
+import { optionKeys } from "../base/option-keys.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { ClaimValidator, VerifierOptions } from "../options/verifier-options.js";
 import {
   allowList,
   baseUrl,
+  PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
   presetError,
+  refusePresetKeys,
   stringList,
   withOverrides,
   withoutTrailingSlash,
@@ -20,6 +23,13 @@ export interface SuperTokensPresetOptions extends PresetOptions {
   apiBasePath?: string;
 }
 
+const SUPERTOKENS_OPTION_KEYS = optionKeys<SuperTokensPresetOptions>()([
+  "apiDomain",
+  "audience",
+  "apiBasePath",
+  ...PRESET_OPTION_KEYS,
+]);
+
 /** SuperTokens Token Type: `1` is an OAuth2 access token (`0` a session token, `2` an ID token). */
 export const supertokensAccessTokenOnly: ClaimValidator = (claims) => {
   if (claims.stt !== 1) throw new InvalidTokenError("ERR_TOKEN_TYPE");
@@ -32,6 +42,7 @@ export const supertokensAccessTokenOnly: ClaimValidator = (claims) => {
  * token). The calling client is `client_id`.
  */
 export function supertokens(options: SuperTokensPresetOptions, overrides?: PresetOverrides): VerifierOptions {
+  refusePresetKeys("supertokens", options, SUPERTOKENS_OPTION_KEYS, overrides);
   const domain = baseUrl("supertokens", "apiDomain", options?.apiDomain, { pathAllowed: false });
   const basePath = options.apiBasePath ?? "/auth";
   if (typeof basePath !== "string" || !/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(basePath)) {

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import type { VerifiedToken } from "../base/types.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
 import type { KeySelector, PublicJwk } from "../keys/key-selection.js";
@@ -31,6 +32,9 @@ export interface TokenCacheOptions {
 }
 
 /** A successful verification, as remembered. */
+/** Every key of {@link TokenCacheOptions}; others are refused. */
+export const TOKEN_CACHE_OPTION_KEYS = optionKeys<TokenCacheOptions>()(["maxEntries"]);
+
 export interface CachedVerification {
   readonly verified: VerifiedToken;
   /** How the token asked the JWKS for its key (`alg`, `kid`). */
@@ -64,6 +68,7 @@ export const DEFAULT_TOKEN_CACHE_ENTRIES = 10_000;
 
 /** Creates a verified-token cache. */
 export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
+  refuseUnknownKeys(options, TOKEN_CACHE_OPTION_KEYS, "createTokenCache()");
   const maxEntries = options.maxEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError(
