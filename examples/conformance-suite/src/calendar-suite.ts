@@ -52,7 +52,12 @@ async function refusesConnections(port: number): Promise<boolean> {
  *
  * @example runConformanceSuite({ cwd: fileURLToPath(new URL("..", import.meta.url)) });
  */
-export function runConformanceSuite(target: StartCommand, name = "the calendar service"): void {
+export function runConformanceSuite(
+  target: StartCommand,
+  name = "the calendar service",
+  /** `mutualTls: false` leaves out the "Mutual TLS" section, for an example that does not serve TLS_* yet. */
+  sections: { mutualTls?: boolean } = {},
+): void {
   describe(`${name} (calendar contract)`, () => {
     let authority: TestAuthority;
     let service: RunningExample;
@@ -432,7 +437,7 @@ export function runConformanceSuite(target: StartCommand, name = "the calendar s
       }
     });
 
-    describeMutualTls(target, () => authority, env);
+    if (sections.mutualTls !== false) describeMutualTls(target, () => authority, env);
 
     describe("SIGTERM", () => {
       it("exits with code 0 within 2 s, closing idle keep-alive connections", async () => {

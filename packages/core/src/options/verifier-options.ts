@@ -158,6 +158,7 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "resource",
   "resourceMetadataUrl",
   "introspection",
+  "onEvent",
   "jwksUri",
   "algorithms",
   "clockToleranceSec",
