@@ -1,5 +1,6 @@
 export { type BehaviourTableOptions, type RunningApp, runBehaviourTable } from "./behaviour-table.js";
 export { runConformanceSuite } from "./calendar-suite.js";
+export { runDpopBehaviourTable } from "./dpop-table.js";
 export {
   type BearerFailureOptions,
   expectBearerFailure,

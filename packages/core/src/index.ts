@@ -42,7 +42,26 @@ export type {
   ResolvedTrustedProxy,
   TrustedProxyOptions,
 } from "./binding/certificate-options.js";
+export {
+  DEFAULT_DPOP_ALGORITHMS,
+  type DpopMode,
+  type DpopOptions,
+  type ResolvedDpopOptions,
+} from "./binding/dpop-options.js";
+export type { DpopNonceOptions } from "./binding/nonce.js";
+export {
+  createMemoryNonceSecrets,
+  type MemoryNonceSecretsOptions,
+  type NonceSecretSource,
+} from "./binding/nonce-secrets.js";
 export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
+export {
+  createMemoryReplayStore,
+  DEFAULT_REPLAY_STORE_ENTRIES,
+  type MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from "./binding/replay-store.js";
 export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,

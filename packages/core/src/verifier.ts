@@ -103,7 +103,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   });
   const events = createVerifierEvents(resolved.onEvent, options.jwksCache ? undefined : jwksCache, discovery);
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
-  const binding: BindingStep = createBindingStep(resolved.clientCertificate, resolved.clock);
+  const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clientCertificate, resolved.clock);
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,

@@ -27,10 +27,17 @@ export function getContext(req: Request): AuthContext | undefined {
   return (req as WithContext)[CONTEXT];
 }
 
-/** Records the outcome on the request and sets `req.auth` (left absent for anonymous requests). */
+/**
+ * Records the outcome on the request and sets `req.auth` (left absent for anonymous requests), and
+ * the response headers core asks for (a fresh `DPoP-Nonce`).
+ */
 export function setContext(req: Request, context: AuthContext): void {
   // A plain assignment: `Object.defineProperty` on every request cost more than the rest of the adapter.
   (req as WithContext)[CONTEXT] = context;
-  if (context.token) req.auth = context.token;
-  else delete req.auth;
+  if (context.token) {
+    req.auth = context.token;
+    const headers = context.token.responseHeaders;
+    if (headers !== undefined && req.res)
+      for (const name in headers) req.res.setHeader(name, headers[name] as string);
+  } else delete req.auth;
 }

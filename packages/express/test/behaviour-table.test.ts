@@ -1,4 +1,4 @@
-import { runBehaviourTable } from "@scopegate-examples/conformance-suite";
+import { runBehaviourTable, runDpopBehaviourTable } from "@scopegate-examples/conformance-suite";
 import express5 from "express";
 import express4 from "express4";
 import {
@@ -38,18 +38,19 @@ function routes(app: AppLike, options: VerifierOptions): void {
   });
 }
 
-runBehaviourTable("@scopegate/express on Express 5", {
-  async start(options) {
-    const app = express5();
-    routes(app as unknown as AppLike, options);
-    return listen(app);
-  },
-});
+const VERSIONS = [
+  ["Express 5", () => express5()],
+  ["Express 4", () => express4()],
+] as const;
 
-runBehaviourTable("@scopegate/express on Express 4", {
-  async start(options) {
-    const app = express4();
-    routes(app as unknown as AppLike, options);
-    return listen(app);
-  },
-});
+for (const [version, create] of VERSIONS) {
+  for (const run of [runBehaviourTable, runDpopBehaviourTable]) {
+    run(`@scopegate/express on ${version}`, {
+      async start(options) {
+        const app = create();
+        routes(app as unknown as AppLike, options);
+        return listen(app as never);
+      },
+    });
+  }
+}

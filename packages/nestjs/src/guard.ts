@@ -50,6 +50,7 @@ export class ScopegateGuard implements CanActivate {
     const credentialsRequired = !(access?.optional || this.options.credentialsRequired === false);
     return this.authenticate(request, credentialsRequired, context).then((token) => {
       recordAuth(request, token);
+      if (token?.responseHeaders !== undefined) this.setResponseHeaders(context, token.responseHeaders);
       this.authorize(token, access, context);
       return true;
     });
@@ -93,6 +94,18 @@ export class ScopegateGuard implements CanActivate {
     return credentialsRequired
       ? this.verifier.authenticate(request)
       : authenticateOptional(this.verifier, request);
+  }
+
+  /**
+   * Sets the headers core asks for on a successful request (a fresh `DPoP-Nonce`), through
+   * `response.header(name, value)`, which Express's `res` and Fastify's `reply` both have.
+   */
+  protected setResponseHeaders(context: ExecutionContext, headers: Readonly<Record<string, string>>): void {
+    const response = context
+      .switchToHttp()
+      .getResponse<{ header?: (name: string, value: string) => unknown }>();
+    if (typeof response?.header !== "function") return;
+    for (const name in headers) response.header(name, headers[name] as string);
   }
 
   /** Checks the route's scope requirements, in order; throws 403 `insufficient_scope` on the first that fails. */

@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from "@nestjs/common";
 import type { VerifiedToken } from "@scopegate/core";
-import { runBehaviourTable } from "@scopegate-examples/conformance-suite";
+import { runBehaviourTable, runDpopBehaviourTable } from "@scopegate-examples/conformance-suite";
 import {
   Auth,
   OptionalAuth,
@@ -46,11 +46,13 @@ class TableController {
 }
 
 for (const platform of PLATFORMS) {
-  runBehaviourTable(`@scopegate/nestjs behaviour table on the ${platform} platform`, {
-    start: (verifierOptions) =>
-      startApp(platform, {
-        imports: [ScopegateModule.forRoot({ ...verifierOptions, global: true })],
-        controllers: [TableController],
-      }),
-  });
+  for (const run of [runBehaviourTable, runDpopBehaviourTable]) {
+    run(`@scopegate/nestjs behaviour table on the ${platform} platform`, {
+      start: (verifierOptions) =>
+        startApp(platform, {
+          imports: [ScopegateModule.forRoot({ ...verifierOptions, global: true })],
+          controllers: [TableController],
+        }),
+    });
+  }
 }

@@ -11,6 +11,13 @@ export {
   type TestCertificateAuthorityOptions,
   type TestHttpsServerOptions,
 } from "./certificates.js";
+export {
+  accessTokenHash,
+  type BadDpopProofs,
+  createDpopKey,
+  type DpopKey,
+  type DpopProofOptions,
+} from "./dpop.js";
 export type { GarbageKind, SimulatedMode, SimulateOptions } from "./faults.js";
 export {
   DEFAULT_INTROSPECTION_CLIENT_ID,

@@ -29,6 +29,11 @@ export interface MintOptions {
   notBeforeSec?: number;
   /** `iat` as seconds from now (negative for a token issued in the past). Default: `0`. */
   issuedAtSec?: number;
+  /**
+   * Binds the token to a DPoP key (RFC 9449): `cnf: { jkt: key.thumbprint }`. Pass a key from
+   * `createDpopKey()`; its proofs then go with the token. Default: not bound.
+   */
+  dpop?: { readonly thumbprint: string };
   /** Extra claims; they override the ones above. Default: `{}`. */
   claims?: Record<string, unknown>;
   /** Extra or overriding JOSE header parameters (`{ kid: undefined }` drops the kid). Default: `{}`. */
@@ -65,6 +70,7 @@ const MINT_OPTION_KEYS = optionKeys<MintOptions>()([
   "kid",
   "typ",
   "omit",
+  "dpop",
   "certificate",
 ]);
 
@@ -100,6 +106,7 @@ export function buildClaims(context: MintContext, options: MintOptions = {}): Re
   if (options.notBeforeSec !== undefined) claims.nbf = now + options.notBeforeSec;
   if (options.scope !== undefined) claims.scope = scopeList(options.scope).join(" ");
   if (options.scp !== undefined) claims.scp = scopeList(options.scp);
+  if (options.dpop !== undefined) claims.cnf = { jkt: options.dpop.thumbprint };
   if (options.certificate !== undefined) {
     const thumbprint =
       typeof options.certificate === "string" ? options.certificate : options.certificate.thumbprint;

@@ -1,10 +1,13 @@
 import type { MaybePromise } from "../base/maybe.js";
 import type { HeadersLike, RequestLike, VerifiedToken } from "../base/types.js";
 import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
-import { BEARER_ONLY, type ChallengeSchemes } from "../http/challenge.js";
+import type { ChallengeSchemes } from "../http/challenge.js";
 import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
+import { readBindingContext } from "./binding-context.js";
 import { checkCertificateBoundToken, createClientCertificateReader } from "./certificate.js";
 import type { ResolvedClientCertificateOptions } from "./certificate-options.js";
+import type { ResolvedDpopOptions } from "./dpop-options.js";
+import { createDpopProofCheck } from "./dpop-proof.js";
 
 /** The binding step: a verified token's `cnf` against what the request proves, on every request. */
 export interface BindingStep {
@@ -25,17 +28,22 @@ export interface BindingStep {
   ): MaybePromise<VerifiedToken>;
 }
 
-/**
- * Creates the binding step. `clientCertificate` says where certificate-bound tokens' certificates come
- * from; `clock` dates a socket's certificate.
- */
+/** Creates the binding step for a verifier's DPoP options (and its clock). */
 export function createBindingStep(
-  clientCertificate: ResolvedClientCertificateOptions = { trustedProxy: null },
-  clock: () => number = Date.now,
+  dpop: ResolvedDpopOptions,
+  clientCertificate: ResolvedClientCertificateOptions,
+  clock: () => number,
 ): BindingStep {
   const readCertificate = createClientCertificateReader(clientCertificate, clock);
-  const schemes: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false });
-  const challenges: ChallengeSchemes = BEARER_ONLY;
+  const schemes: AcceptedSchemes = Object.freeze({
+    bearer: dpop.mode !== "required",
+    dpop: dpop.mode !== "disabled",
+  });
+  const challenges: ChallengeSchemes = Object.freeze({
+    bearer: schemes.bearer,
+    dpopAlgs: dpop.mode === "disabled" ? null : dpop.algorithms,
+  });
+  const dpopProof = dpop.mode === "disabled" ? undefined : createDpopProofCheck(dpop, clock);
 
   return {
     schemes,
@@ -50,7 +58,8 @@ export function createBindingStep(
       }
       if (binding.method === "dpop") {
         // No downgrade: a DPoP-bound token is good only with its proof (RFC 9449 §7.2).
-        throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
+        if (scheme !== "dpop" || dpopProof === undefined) throw new InvalidTokenError("ERR_TOKEN_DPOP_BOUND");
+        return dpopProof.check(verified, readBindingContext(request, scheme));
       }
       if (scheme === "dpop") throw new InvalidTokenError("ERR_TOKEN_NOT_DPOP_BOUND");
       // Certificate-bound (RFC 8705 §3): the certificate the request presented must be the one named.

@@ -6,6 +6,7 @@ import {
   type ResolvedClientCertificateOptions,
   resolveClientCertificateOptions,
 } from "../binding/certificate-options.js";
+import { type DpopOptions, type ResolvedDpopOptions, resolveDpopOptions } from "../binding/dpop-options.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { DEFAULT_REALM } from "../http/errors.js";
 import {
@@ -121,6 +122,12 @@ export interface VerifierBaseOptions {
    */
   tokenCache?: TokenCacheOptions | false;
   /**
+   * DPoP (RFC 9449): sender-constrained tokens proved by a key the client holds. Needs `publicUrl`,
+   * where clients reach this service, to check a proof's `htu`. See docs/dpop.md.
+   * Default: `{}` (mode `"allowed"` once `publicUrl` is set, `"disabled"` without it).
+   */
+  dpop?: DpopOptions;
+  /**
    * Where the client certificate of certificate-bound tokens (RFC 8705, `cnf["x5t#S256"]`) comes
    * from: the request's TLS socket, or a trusted TLS-terminating proxy's header (`trustedProxy`).
    * See docs/mtls.md. Default: `{ trustedProxy: null }` (the socket only; certificate headers ignored).
@@ -151,6 +158,8 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "resource",
   "resourceMetadataUrl",
   "introspection",
+  "onEvent",
+  "clientCertificate",
   "jwksUri",
   "algorithms",
   "clockToleranceSec",
@@ -172,8 +181,9 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "discovery",
   "clock",
   "tokenCache",
-  "onEvent",
+  "dpop",
   "clientCertificate",
+  "onEvent",
 ]);
 
 const VERIFIER_DISCOVERY_OPTION_KEYS: readonly string[] = DISCOVERY_OPTION_KEYS.filter(
@@ -229,6 +239,7 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  dpop: ResolvedDpopOptions;
   clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */
   introspection: ResolvedIntrospectionOptions | null;
@@ -366,6 +377,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (options.clock !== undefined && typeof options.clock !== "function")
     fail("clock", "expected a function returning milliseconds.");
 
+  const clock = options.clock ?? Date.now;
   let tokenCache: Required<TokenCacheOptions> | null = null;
   if (options.tokenCache !== false) {
     if (
@@ -411,8 +423,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     maxTokenBytes,
     allowQueryToken: options.allowQueryToken === true,
     allowBodyToken: options.allowBodyToken === true,
-    clock: options.clock ?? Date.now,
+    clock,
     tokenCache,
+    dpop: resolveDpopOptions(options.dpop, clock),
     introspection:
       options.introspection === undefined
         ? null
