@@ -182,8 +182,6 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "clock",
   "tokenCache",
   "dpop",
-  "clientCertificate",
-  "onEvent",
 ]);
 
 const VERIFIER_DISCOVERY_OPTION_KEYS: readonly string[] = DISCOVERY_OPTION_KEYS.filter(
