@@ -173,14 +173,7 @@ function readPublicUrl(env) {
   return url.origin;
 }
 
-/** The calendar's scopes: what its routes ask for, published as `scopes_supported`. */
-export const CALENDAR_SCOPES = Object.freeze([
-  "event.read",
-  "event.create",
-  "event.delete",
-  "report.read",
-  "admin",
-]);
+export { CALENDAR_SCOPES } from "./scopes.js";
 
 /** Where the protected resource metadata is served (conformance.md, "Protected resource metadata"). */
 export const RESOURCE_METADATA_PATH = "/.well-known/oauth-protected-resource";

@@ -101,3 +101,7 @@ export declare function announceListening(
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
 export { authHealth } from "./auth-health.js";
+
+export declare function calendarResourceMetadata(
+  verifier: import("@scopegate/core").Verifier,
+): import("@scopegate/core").ResourceMetadata;

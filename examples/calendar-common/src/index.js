@@ -18,4 +18,5 @@ export {
   handleSignals,
 } from "./lifecycle.js";
 export { resolvePublicUrl } from "./public-url.js";
+export { calendarResourceMetadata } from "./resource-metadata.js";
 export { connectSharedState } from "./shared-state.js";

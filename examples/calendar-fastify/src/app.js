@@ -1,7 +1,7 @@
 // @ts-check
 import formbody from "@fastify/formbody";
 import { isBearerError, requireScopes, scopegate, sendBearerError } from "@scopegate/fastify";
-import { authHealth, createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, calendarResourceMetadata, createEventStore } from "@scopegate-examples/calendar-common";
 import Fastify from "fastify";
 
 /**
@@ -18,6 +18,18 @@ export async function createApp({ verifier }) {
   // Form bodies are parsed so that a token sent in one as well as in the header is refused (400).
   await app.register(formbody);
   const events = createEventStore();
+
+  // RFC 9728: core answers GET (and the HEAD Fastify adds), the CORS preflight, and 405 for the rest.
+  const metadata = calendarResourceMetadata(verifier);
+  app.route({
+    method: ["GET", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+    url: metadata.path,
+    handler: async (request, reply) => {
+      const { status, headers, body } = metadata.respond(request.method);
+      reply.code(status).headers(headers);
+      return body ?? "";
+    },
+  });
 
   app.get("/health", async () => ({ ok: true }));
 

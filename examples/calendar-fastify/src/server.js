@@ -8,6 +8,7 @@ import {
   exitWithConfigError,
   handleSignals,
   readConfig,
+  resolvePublicUrl,
   verifierOptions,
 } from "@scopegate-examples/calendar-common";
 
@@ -23,7 +24,7 @@ let shared = null;
 /** @type {import("@scopegate/fastify").Verifier} */
 let verifier;
 try {
-  config = readConfig(process.env);
+  config = await resolvePublicUrl(readConfig(process.env));
   shared = await connectSharedState(config);
   verifier = createVerifier(verifierOptions(config, shared));
 } catch (error) {

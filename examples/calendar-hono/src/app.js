@@ -2,6 +2,7 @@
 import { bearerAuth, requireScope, requireScopes } from "@scopegate/hono";
 import { authHealth } from "@scopegate-examples/calendar-common/auth-health";
 import { createEventStore } from "@scopegate-examples/calendar-common/events";
+import { calendarResourceMetadata } from "@scopegate-examples/calendar-common/resource-metadata";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 
@@ -17,6 +18,16 @@ export function createApp({ verifier, events = createEventStore() }) {
   /** @type {Hono<import("@scopegate/hono").AuthEnv>} */
   const app = new Hono();
   const auth = bearerAuth(verifier);
+
+  // RFC 9728 (when the verifier has a resource, as the Node service always does): core answers
+  // GET/HEAD, the CORS preflight, and 405 for the rest.
+  if (verifier.options.resource !== null) {
+    const metadata = calendarResourceMetadata(verifier);
+    app.all(metadata.path, (c) => {
+      const { status, headers, body } = metadata.respond(c.req.method);
+      return new Response(body ?? null, { status, headers });
+    });
+  }
 
   app.get("/health", (c) => c.json({ ok: true }));
 

@@ -10,6 +10,7 @@ import {
   exitWithConfigError,
   handleSignals,
   readConfig,
+  resolvePublicUrl,
   verifierOptions,
 } from "@scopegate-examples/calendar-common";
 
@@ -26,7 +27,7 @@ let shared = null;
 /** @type {import("@scopegate/hono").Verifier} */
 let verifier;
 try {
-  config = readConfig(process.env);
+  config = await resolvePublicUrl(readConfig(process.env));
   shared = await connectSharedState(config);
   verifier = createVerifier(verifierOptions(config, shared));
 } catch (error) {
