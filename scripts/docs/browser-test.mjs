@@ -51,7 +51,9 @@ try {
   });
   await step("search for requireScope leads to the Express guide", async () => {
     await page.locator(".VPNavBarSearch button").first().click();
-    await page.locator("#localsearch-input").fill("requireScope");
+    // VitePress lists the first 16 hits, and the API reference alone has more for a bare
+    // `requireScope`: the reader asks for it on Express, as they would.
+    await page.locator("#localsearch-input").fill("requireScope express");
     const result = page.locator('.VPLocalSearchBox .result[href^="/express.html"]').first();
     await result.waitFor();
     await page.screenshot({ path: join(shots, "2-search.png") });
