@@ -2,6 +2,7 @@
 // Prints Markdown; a full run also rewrites the results section of docs/benchmarks.md.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { dpopTable, runDpop } from "./dpop.mjs";
 import { ALGORITHMS, AUDIENCE, generateKeys, ISSUER, jwksOf, startJwksServer } from "./fixtures.mjs";
 import { httpTable, runHttp } from "./http.mjs";
 import { memoryTable, runMemory } from "./memory.mjs";
@@ -14,7 +15,7 @@ const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
   .split(",");
-const phases = only ?? ["micro", "http", "memory"];
+const phases = only ?? ["micro", "http", "memory", "dpop"];
 // --libraries=scopegate,fast-jwt: only these in the micro benchmark.
 const libraries = args
   .find((a) => a.startsWith("--libraries="))
@@ -36,6 +37,7 @@ const settings = quick
       http: { seconds: 1, rounds: 3, warmupSeconds: 0.5, connections: 16 },
       memoryTokens: 160_000,
       memoryTwice: 30_000,
+      dpop: { perWindow: 500, repetitions: 3 },
     }
   : {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
@@ -43,6 +45,7 @@ const settings = quick
       http: { seconds: 1, rounds: 6, warmupSeconds: 1, connections: 16 },
       memoryTokens: 1_000_000,
       memoryTwice: 100_000,
+      dpop: { perWindow: 2_000, repetitions: 7 },
     };
 
 function machine() {
@@ -74,8 +77,10 @@ const jwksServer = await startJwksServer(jwks);
 const config = { issuer: ISSUER, audience: AUDIENCE, jwksUri: jwksServer.uri, alg: "RS256" };
 let fixtures;
 try {
-  log("minting tokens");
-  fixtures = await writeMicroFixtures({ keys, jwks, jwksUri: jwksServer.uri, minted: settings.minted });
+  if (phases.some((phase) => phase !== "dpop")) {
+    log("minting tokens");
+    fixtures = await writeMicroFixtures({ keys, jwks, jwksUri: jwksServer.uri, minted: settings.minted });
+  }
 
   if (phases.includes("micro")) {
     log("micro benchmark (one library per process, one core)");
@@ -113,6 +118,11 @@ try {
       log,
     );
     sections.push("### Memory", "", memoryTable(raw.memory));
+  }
+  if (phases.includes("dpop")) {
+    log("DPoP benchmark (core verifier; replay store in memory and on a local redis-server)");
+    raw.dpop = await runDpop(settings.dpop, log);
+    sections.push("### DPoP", "", dpopTable(raw.dpop, settings.dpop));
   }
 } finally {
   if (fixtures) rmSync(fixtures.path, { force: true });
