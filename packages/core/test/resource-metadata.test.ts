@@ -58,6 +58,24 @@ describe("createResourceMetadata", () => {
     expect(() => member({}, { tlsClientCertificateBoundAccessTokens: "yes" })).toThrow(TypeError);
   });
 
+  it("derives the DPoP members from the verifier's DPoP mode and proof algorithms", () => {
+    const members = (dpop: Record<string, unknown> | undefined) => {
+      const { document } = createResourceMetadata(verifierWith(dpop === undefined ? {} : { dpop }));
+      return {
+        algs: document.dpop_signing_alg_values_supported,
+        required: document.dpop_bound_access_tokens_required,
+      };
+    };
+    const publicUrl = "https://mcp.example.com";
+    expect(members(undefined)).toEqual({ algs: undefined, required: undefined });
+    expect(members({ mode: "disabled" })).toEqual({ algs: undefined, required: undefined });
+    expect(members({ publicUrl })).toEqual({ algs: ["ES256", "RS256", "PS256", "EdDSA"], required: false });
+    expect(members({ publicUrl, mode: "required", algorithms: ["ES256", "EdDSA"] })).toEqual({
+      algs: ["ES256", "EdDSA"],
+      required: true,
+    });
+  });
+
   it("adds jwks_uri and the descriptive members when given, as absolute URLs", () => {
     const metadata = createResourceMetadata(verifierWith(), {
       jwksUri: "https://mcp.example.com/jwks",

@@ -40,6 +40,11 @@ export interface ResourceMetadataSource {
   readonly allowQueryToken: boolean;
   readonly allowBodyToken: boolean;
   readonly clientCertificate?: { readonly trustedProxy: unknown };
+  /** The verifier's resolved DPoP options (`binding/dpop-options.ts`): its mode and proof algorithms. */
+  readonly dpop?: {
+    readonly mode: "allowed" | "required" | "disabled";
+    readonly algorithms: readonly string[];
+  };
 }
 
 /** Options of {@link createResourceMetadata}: the document's descriptive members. */
@@ -145,12 +150,41 @@ function bearerMethods(source: ResourceMetadataSource): string[] {
 }
 
 /**
- * The proof-of-possession members (`dpop_signing_alg_values_supported`,
- * `dpop_bound_access_tokens_required`, `tls_client_certificate_bound_access_tokens`), derived from
- * what the verifier enforces. The verifier has no DPoP or mutual-TLS options yet: nothing to publish.
+ * The DPoP members (RFC 9449 §5.1), from the verifier's DPoP mode: none while DPoP is disabled; the
+ * accepted proof algorithms and whether only DPoP-bound tokens pass otherwise.
  */
-function bindingMembers(_source: ResourceMetadataSource): Partial<ResourceMetadataDocument> {
-  return {};
+function dpopMembers(source: ResourceMetadataSource): Partial<ResourceMetadataDocument> {
+  const dpop = source.dpop;
+  if (dpop === undefined || dpop.mode === "disabled") return {};
+  return {
+    dpop_signing_alg_values_supported: [...dpop.algorithms],
+    dpop_bound_access_tokens_required: dpop.mode === "required",
+  };
+}
+
+/**
+ * `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.4): the verifier always checks
+ * certificate-bound tokens, but a certificate reaches it only through a trusted TLS-terminating proxy
+ * (known here) or the app's own HTTPS server asking for one (known to the app: the option).
+ */
+function certificateMembers(
+  source: ResourceMetadataSource,
+  options: ResourceMetadataOptions,
+): Partial<ResourceMetadataDocument> {
+  const certificates =
+    options.tlsClientCertificateBoundAccessTokens ??
+    (source.clientCertificate?.trustedProxy ?? null) !== null;
+  if (typeof certificates !== "boolean")
+    invalidOption("tlsClientCertificateBoundAccessTokens", "expected true or false.");
+  return certificates ? { tls_client_certificate_bound_access_tokens: true } : {};
+}
+
+/** The proof-of-possession members, derived from what the verifier enforces. */
+function bindingMembers(
+  source: ResourceMetadataSource,
+  options: ResourceMetadataOptions,
+): Partial<ResourceMetadataDocument> {
+  return { ...dpopMembers(source), ...certificateMembers(source, options) };
 }
 
 function buildDocument(
@@ -165,13 +199,7 @@ function buildDocument(
   const scopes = stringList("scopesSupported", options.scopesSupported);
   if (scopes !== undefined) document.scopes_supported = scopes;
   document.bearer_methods_supported = bearerMethods(source);
-  Object.assign(document, bindingMembers(source));
-  const certificates =
-    options.tlsClientCertificateBoundAccessTokens ??
-    (source.clientCertificate?.trustedProxy ?? null) !== null;
-  if (typeof certificates !== "boolean")
-    invalidOption("tlsClientCertificateBoundAccessTokens", "expected true or false.");
-  if (certificates) document.tls_client_certificate_bound_access_tokens = true;
+  Object.assign(document, bindingMembers(source, options));
   const described: [keyof ResourceMetadataDocument, string | undefined][] = [
     ["jwks_uri", optionalUrl("jwksUri", options.jwksUri)],
     ["resource_documentation", optionalUrl("resourceDocumentation", options.resourceDocumentation)],
