@@ -174,26 +174,10 @@ async function measure(server, url, tokens, seconds, connections) {
  * `rounds` rounds in which each scenario runs once, bare first, so that every scenario sees the same
  * drift in machine load. Returns one row per scenario with medians over the rounds.
  */
-export async function runHttp(
-  { config, repeatedToken, distinctTokens, dpop, seconds, warmupSeconds, rounds, connections, frameworks },
-  log,
-) {
+export async function runHttp(options, log) {
   PINNED = pin();
   try {
-    return await runFrameworks(
-      {
-        config,
-        repeatedToken,
-        distinctTokens,
-        dpop,
-        seconds,
-        warmupSeconds,
-        rounds,
-        connections,
-        frameworks,
-      },
-      log,
-    );
+    return await runFrameworks(options, log);
   } finally {
     if (PINNED) unpin();
   }
