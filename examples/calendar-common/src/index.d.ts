@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as NetServer } from "node:net";
-import type { JwksStore } from "@scopegate/core";
+import type { JwksStore, ReplayStore } from "@scopegate/core";
 
 /** The calendar service's settings (../../../shared/conformance.md, "Where and how it starts"). */
 export interface Config {
@@ -24,7 +24,12 @@ export interface Config {
   introspection: IntrospectionConfig | undefined;
   /** HTTPS (`TLS_CERT`, `TLS_KEY`, and `TLS_CA` for client certificates); `null` for HTTP. */
   tls: TlsConfig | null;
+  /** How DPoP is treated (`DPOP`). Default: `"allowed"`. */
+  dpop: DpopMode;
 }
+
+/** The values of `DPOP`. */
+export type DpopMode = "allowed" | "required" | "disabled";
 
 /** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
 export interface IntrospectionConfig {
@@ -44,6 +49,8 @@ export interface TlsConfig {
 /** State that several instances share through Redis (`REDIS_URL`). */
 export interface SharedState {
   jwksStore: JwksStore;
+  /** Where DPoP proofs' `jti` are remembered, for every instance. */
+  replayStore: ReplayStore;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,7 @@ export interface CalendarVerifierOptions {
   resource: string;
   resourceMetadataUrl: string;
   introspection?: IntrospectionConfig;
+  dpop: { mode: DpopMode; publicUrl: string; replayStore?: ReplayStore };
 }
 
 /** The calendar's five scopes, published as `scopes_supported`. */

@@ -7,6 +7,7 @@ import {
   connectSharedState,
   exitWithConfigError,
   handleSignals,
+  httpsOptions,
   readConfig,
   resolvePublicUrl,
   verifierOptions,
@@ -31,7 +32,7 @@ try {
   exitWithConfigError(NAME, error);
 }
 
-const app = await createApp({ verifier });
+const app = await createApp({ verifier, https: config.tls ? httpsOptions(config.tls) : null });
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {

@@ -9,6 +9,7 @@ import {
   connectSharedState,
   exitWithConfigError,
   handleSignals,
+  httpsOptions,
   readConfig,
   resolvePublicUrl,
   verifierOptions,
@@ -17,6 +18,7 @@ import {
 const NAME = "calendar-hono";
 const onStop = handleSignals();
 const { serve } = await import("@hono/node-server");
+const { createServer: createHttpsServer } = await import("node:https");
 const { createVerifier } = await import("@scopegate/hono");
 const { createApp } = await import("./app.js");
 
@@ -34,8 +36,11 @@ try {
   exitWithConfigError(NAME, error);
 }
 
+// With TLS on, node:https serves the same app; with TLS_CA the socket carries the client
+// certificate, which @scopegate/hono reads through `c.env.incoming`.
+const tls = config.tls ? { createServer: createHttpsServer, serverOptions: httpsOptions(config.tls) } : {};
 const server = /** @type {import("node:http").Server} */ (
-  serve({ fetch: createApp({ verifier }).fetch, port: config.port, hostname: config.host })
+  serve({ fetch: createApp({ verifier }).fetch, port: config.port, hostname: config.host, ...tls })
 );
 server.once("error", (/** @type {NodeJS.ErrnoException} */ error) => {
   exitWithConfigError(

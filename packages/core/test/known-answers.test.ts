@@ -1,7 +1,7 @@
 import { CompactSign, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { type Algorithm, SUPPORTED_ALGORITHMS } from "../src/base/algorithms.js";
-import { decodeTextWithAtob, decodeWithAtob } from "../src/base/base64url.js";
+import { decodeBase64urlText, decodeTextWithAtob, decodeWithAtob } from "../src/base/base64url.js";
 import type { SigningKey } from "../src/keys/jwks-cache.js";
 import type { PublicJwk } from "../src/keys/key-selection.js";
 import { loadNodeCrypto, type NodeCrypto, passesKnownAnswer } from "../src/signature/node-signature.js";
@@ -92,7 +92,11 @@ describe("base64url without Buffer", () => {
     const segment = Buffer.from('\uFEFF{"alg":"RS256"}').toString("base64url");
     expect(decodeTextWithAtob(segment)).toBe(Buffer.from(segment, "base64url").toString("utf8"));
     expect(decodeTextWithAtob(segment).charCodeAt(0)).toBe(0xfeff);
+  });
+
+  it("refuses malformed UTF-8 with a TypeError, as the Buffer path does (never U+FFFD)", () => {
     const invalid = Buffer.from([0x7b, 0xff, 0xc3, 0x28, 0x7d]).toString("base64url");
-    expect(decodeTextWithAtob(invalid)).toBe(Buffer.from(invalid, "base64url").toString("utf8"));
+    expect(() => decodeTextWithAtob(invalid)).toThrow(TypeError);
+    expect(() => decodeBase64urlText(invalid)).toThrow(TypeError);
   });
 });

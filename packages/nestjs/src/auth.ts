@@ -1,11 +1,15 @@
 import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
 import type { VerifiedToken } from "@scopegate/core";
+import type { AuthSource } from "./auth-source.js";
 
 /** Where the guard records its outcome on the request (a registered symbol: safe across package copies). */
 const AUTH_STATE = Symbol.for("scopegate.nestjs.auth");
 
-interface AuthState {
+/** A guard's outcome on a request: the token (none: anonymous or public) and what produced it. */
+export interface AuthState {
   readonly token: VerifiedToken | undefined;
+  /** The guard configuration that authenticated; `null` when nothing was authenticated (a `@Public()` route). */
+  readonly source: AuthSource | null;
 }
 
 type Carrier = { [AUTH_STATE]?: AuthState; auth?: VerifiedToken | undefined };
@@ -16,9 +20,13 @@ export function authStateOf(request: object): AuthState | undefined {
 }
 
 /** Records the guard's outcome: the token (or none, on a public route) as `request.auth`, like the other adapters. */
-export function recordAuth(request: object, token: VerifiedToken | undefined): void {
+export function recordAuth(
+  request: object,
+  token: VerifiedToken | undefined,
+  source: AuthSource | null,
+): void {
   // Plain assignments: `Object.defineProperty` on every request cost more than the rest of the guard.
-  (request as Carrier)[AUTH_STATE] = { token };
+  (request as Carrier)[AUTH_STATE] = { token, source };
   (request as Carrier).auth = token;
 }
 

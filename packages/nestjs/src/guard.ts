@@ -9,6 +9,8 @@ import {
 } from "@scopegate/core";
 import { type RouteAccess, SCOPEGATE_ACCESS_METADATA } from "./access.js";
 import { authStateOf, recordAuth } from "./auth.js";
+import { type AuthSource, isReusable } from "./auth-source.js";
+import { isNamedOnRoute } from "./guard-placement.js";
 import type { ScopegateOptions } from "./options.js";
 import { SCOPEGATE_OPTIONS, SCOPEGATE_VERIFIER } from "./tokens.js";
 
@@ -34,26 +36,61 @@ export class ScopegateGuard implements CanActivate {
   /** Access rules already read, by controller class and handler: decorators are fixed at declaration. */
   readonly #accessByClass = new WeakMap<object, Map<object, RouteAccess | undefined>>();
 
+  /** This guard's configuration, set on first use (after a subclass's own fields are). */
+  #source: AuthSource | undefined;
+
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     const access = this.getAccess(context);
-    if (access?.public) {
-      if (!authStateOf(request)) recordAuth(request, undefined);
+    if (access?.public && this.isLiftedByPublic(context)) {
+      if (!authStateOf(request)) recordAuth(request, undefined, null);
       return true;
     }
-    // A request is authenticated once, even when the guard is both global and on the route.
+    const source = this.authSource();
+    const credentialsRequired = !(access?.optional || this.options.credentialsRequired === false);
+    // A request is authenticated once per guard configuration, even when the guard is both global and
+    // on the route; another verifier, options or step authenticates again.
     const done = authStateOf(request);
-    if (done) {
+    if (done && this.reusesResults(context) && isReusable(done, source, credentialsRequired)) {
       this.authorize(done.token, access, context);
       return true;
     }
-    const credentialsRequired = !(access?.optional || this.options.credentialsRequired === false);
     return this.authenticate(request, credentialsRequired, context).then((token) => {
-      recordAuth(request, token);
+      recordAuth(request, token, source);
       if (token?.responseHeaders !== undefined) this.setResponseHeaders(context, token.responseHeaders);
       this.authorize(token, access, context);
       return true;
     });
+  }
+
+  private authSource(): AuthSource {
+    this.#source ??= {
+      verifier: this.verifier,
+      options: this.options,
+      authenticate: this.authenticate,
+      getRequest: this.getRequest,
+    };
+    return this.#source;
+  }
+
+  /**
+   * Whether `@Public()` on the route turns this guard off: yes for `ScopegateGuard` itself, wherever it
+   * is installed, and for any guard installed globally; no for a subclass named with `@UseGuards()` on
+   * the route or its controller, which is a requirement of its own ("public for the global guard,
+   * partner tokens through `@UseGuards(PartnerGuard)`"). Override to change the rule.
+   */
+  protected isLiftedByPublic(context: ExecutionContext): boolean {
+    return this.constructor === ScopegateGuard || !isNamedOnRoute(this.reflector, context, this);
+  }
+
+  /**
+   * Whether this guard may take over a result an earlier run left on the request object (same
+   * verifier, options and steps; a token still current by `exp`). Default: `true`. Return `false`
+   * (e.g. `context.getType() !== "http"`) to verify every WebSocket or GraphQL operation afresh through
+   * the verifier, which also re-asks an introspection endpoint once its cache entry ends.
+   */
+  protected reusesResults(_context: ExecutionContext): boolean {
+    return true;
   }
 
   /** The HTTP request to authenticate. Override for other contexts (e.g. GraphQL's `ctx.req`). */

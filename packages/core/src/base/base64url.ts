@@ -6,14 +6,21 @@
  */
 
 /** The part of Node's `Buffer` used here (typed without `@types/node`'s globals). */
+type BufferLike = Uint8Array & { toString(encoding?: "utf8"): string };
 interface BufferConstructorLike {
-  from(text: string, encoding: "base64url"): Uint8Array & { toString(encoding?: "utf8"): string };
+  from(text: string, encoding: "base64url"): BufferLike;
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
 }
 
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
 const hasBuffer = typeof NodeBuffer?.from === "function";
-// `ignoreBOM: true` keeps a leading byte-order mark in the text, as `Buffer` does (JSON.parse then refuses it).
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+/**
+ * Strict UTF-8: a malformed sequence throws a `TypeError` instead of becoming U+FFFD (two different
+ * signed strings must never read the same). `ignoreBOM: true` keeps a leading byte-order mark in the
+ * text, as `Buffer` does (JSON.parse then refuses it).
+ */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const REPLACEMENT_CHARACTER = "\ufffd";
 
 /** The decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */
 export function decodeWithAtob(segment: string): Uint8Array {
@@ -30,10 +37,29 @@ export function decodeBase64urlBytes(segment: string): Uint8Array {
 
 /** The text decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */
 export function decodeTextWithAtob(segment: string): string {
-  return utf8.decode(decodeWithAtob(segment));
+  return strictUtf8.decode(decodeWithAtob(segment));
 }
 
-/** The UTF-8 text of a checked base64url segment (malformed sequences become U+FFFD, as in `Buffer`). */
+/**
+ * The UTF-8 text of UTF-8 bytes; throws a `TypeError` (whose message quotes nothing) on a malformed
+ * sequence. On Node, `Buffer` decodes (the fastest) and only text holding U+FFFD, which is where
+ * `Buffer` would have replaced a malformed sequence, is decoded again strictly.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (!hasBuffer) return strictUtf8.decode(bytes);
+  return fromBuffer(NodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** `Buffer`'s decoding, checked strictly only when it replaced something (or the text holds U+FFFD). */
+function fromBuffer(bytes: BufferLike): string {
+  const text = bytes.toString("utf8");
+  return text.includes(REPLACEMENT_CHARACTER) ? strictUtf8.decode(bytes) : text;
+}
+
+/**
+ * The UTF-8 text of a checked base64url segment. A malformed UTF-8 sequence throws a `TypeError`
+ * (never U+FFFD); see {@link decodeUtf8}.
+ */
 export function decodeBase64urlText(segment: string): string {
-  return hasBuffer ? NodeBuffer!.from(segment, "base64url").toString("utf8") : decodeTextWithAtob(segment);
+  return hasBuffer ? fromBuffer(NodeBuffer!.from(segment, "base64url")) : decodeTextWithAtob(segment);
 }

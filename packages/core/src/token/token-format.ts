@@ -1,5 +1,5 @@
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
-import { decodeBase64urlBytes, decodeBase64urlText } from "../base/base64url.js";
+import { decodeBase64urlBytes, decodeBase64urlText, decodeUtf8 } from "../base/base64url.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { type InvalidTokenCode, InvalidTokenError } from "../http/errors.js";
 
@@ -139,21 +139,24 @@ export function decodeBase64url(segment: string): Uint8Array {
  * {@link MAX_JSON_DEPTH}, and member names of one escaped character ({@link ONE_ESCAPED_CHARACTER_NAME}).
  */
 function parseSegment(segment: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = decodeBase64urlText(segment);
-  } catch (cause) {
-    throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
-  }
-  return parseObject(text);
+  return parseDecoded(decodeBase64urlText, segment);
 }
 
-// `ignoreBOM: true` keeps a leading byte-order mark in the text, as `Buffer` does (JSON.parse then refuses it).
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-
-/** {@link parseSegment} for bytes already decoded (UTF-8 JSON text). */
+/** {@link parseSegment} for bytes already decoded (UTF-8 JSON text, malformed sequences refused). */
 export function decodeSegment(bytes: Uint8Array): Record<string, unknown> {
-  return parseObject(utf8.decode(bytes));
+  return parseDecoded(decodeUtf8, bytes);
+}
+
+/** {@link parseObject} of the text `decode` makes of `input`; malformed UTF-8 is `ERR_TOKEN_MALFORMED`. */
+function parseDecoded<T>(decode: (input: T) => string, input: T): Record<string, unknown> {
+  let text: string;
+  try {
+    text = decode(input);
+  } catch {
+    // No `cause`: nothing derived from the token is kept on the error.
+    throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
+  }
+  return parseObject(text);
 }
 
 /** The JSON object `text` holds, with the checks {@link parseSegment} describes. */
@@ -161,8 +164,9 @@ function parseObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidTokenError("ERR_TOKEN_MALFORMED", { cause });
+  } catch {
+    // No `cause`: a `SyntaxError`'s message quotes the decoded token text.
+    throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InvalidTokenError("ERR_TOKEN_MALFORMED");

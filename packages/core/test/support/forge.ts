@@ -29,9 +29,11 @@ export const segment = (value: Json | RawJson): string =>
 
 /** JSON text used exactly as written (duplicate keys, `1e400`, deep nesting, …). */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }
 export const raw = (text: string): RawJson => new RawJson(text);
+/** Bytes used exactly as given, e.g. JSON holding a malformed UTF-8 sequence. */
+export const rawBytes = (bytes: Buffer): RawJson => new RawJson(bytes);
 
 /** `value` as JSON text with extra members appended verbatim (`{"a":1,"exp":1e400}`). */
 export function rawWith(value: Record<string, Json | undefined>, members: Record<string, string>): RawJson {

@@ -19,6 +19,7 @@ import {
   p1363ToDer,
   RawJson,
   raw,
+  rawBytes,
   rawWith,
   type Signer,
   segment,
@@ -512,6 +513,29 @@ export function createHostileKit(options: HostileKitOptions): HostileKit {
       `${b64u(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]))}.${p}.${s}`,
       "ERR_TOKEN_MALFORMED",
     );
+    // Malformed UTF-8 inside a string, correctly signed: never read as U+FFFD (issue 12, item 5).
+    const withBytes = (value: Record<string, Json>, name: string, bytes: number[]): RawJson => {
+      const [before, after] = JSON.stringify({ ...value, [name]: "a\u0000b" }).split("\\u0000");
+      return rawBytes(Buffer.concat([Buffer.from(before!), Buffer.from(bytes), Buffer.from(after!)]));
+    };
+    for (const [what, bytes] of [
+      ["0xFF", [0xff]],
+      ["an overlong /", [0xc0, 0xaf]],
+      ["an encoded surrogate", [0xed, 0xa0, 0x80]],
+    ] as const) {
+      add(
+        "shape",
+        `a signed payload whose sub holds ${what} (malformed UTF-8)`,
+        signed(rsaHeader, withBytes(body, "sub", [...bytes])),
+        "ERR_TOKEN_MALFORMED",
+      );
+      add(
+        "shape",
+        `a signed header whose kid holds ${what} (malformed UTF-8)`,
+        signed(withBytes(rsaHeader, "kid", [...bytes]), body),
+        "ERR_TOKEN_MALFORMED",
+      );
+    }
     add(
       "shape",
       "a header with a BOM",
@@ -647,7 +671,7 @@ export function createHostileKit(options: HostileKitOptions): HostileKit {
     for (const [name, what, value, code] of dates) {
       const payload =
         value instanceof RawJson
-          ? rawWith({ ...body, [name]: undefined }, { [name]: value.text })
+          ? rawWith({ ...body, [name]: undefined }, { [name]: value.text as string })
           : { ...body, [name]: value };
       add("numeric dates", `${name} as ${what}`, signed(rsaHeader, payload), code);
     }
