@@ -18,9 +18,6 @@ const { createVerifier } = await import("@scopegate/mcp");
 const { createApp } = await import("./app.js");
 const { mcpVerifierOptions, readMcpConfig } = await import("./config.js");
 
-/** The calendar settings `resolvePublicUrl` reads besides ours: HTTP, no TLS. */
-const CALENDAR_ONLY = { audience: [], redisUrl: undefined, introspection: undefined, tls: null };
-
 /** @type {import("./config.js").McpConfig & { publicUrl: string }} */
 let config;
 /** @type {ReturnType<typeof createApp>} */
@@ -28,7 +25,12 @@ let service;
 try {
   const settings = readMcpConfig(process.env);
   // The real port (a free one for PORT=0) and the default PUBLIC_URL, http://HOST:PORT.
-  const { port, publicUrl } = await resolvePublicUrl({ ...CALENDAR_ONLY, ...settings });
+  /** @type {Pick<import("@scopegate-examples/calendar-common").Config, "host" | "port" | "publicUrl" | "tls">} */
+  const where = { host: settings.host, port: settings.port, publicUrl: settings.publicUrl, tls: null };
+  // resolvePublicUrl reads these four settings of a calendar Config, no others.
+  const { port, publicUrl } = await resolvePublicUrl(
+    /** @type {import("@scopegate-examples/calendar-common").Config} */ (where),
+  );
   config = { ...settings, port, publicUrl };
   const verifier = createVerifier(mcpVerifierOptions(config));
   service = createApp({ verifier, events: createEventStore(), publicUrl: config.publicUrl });
