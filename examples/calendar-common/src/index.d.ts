@@ -108,6 +108,34 @@ export declare function announceListening(
   options?: { tls?: boolean },
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
+
+/** A listening service: its server (for the `listening on` line) and how to stop it. */
+export interface RunningServer {
+  server: NetServer;
+  close(): Promise<void>;
+}
+
+/** What an example tells `runCalendar` about its framework. */
+export interface CalendarFramework<App> {
+  /** Builds the app from the calendar's verifier options; a thrown error is a bad setting (exit 2). */
+  build(options: CalendarVerifierOptions, config: Config & { publicUrl: string }): App | Promise<App>;
+  /** Starts listening on `config.host`/`config.port`; a rejection ends the process with exit code 2. */
+  listen(app: App, config: Config & { publicUrl: string }): Promise<RunningServer>;
+}
+
+/**
+ * Runs a calendar service: settings from the environment, shared state, `build`, `listen`, the
+ * `listening on` line, exit code 2 on a bad setting, exit 0 within 2 s on SIGTERM.
+ */
+export declare function runCalendar<App>(
+  name: string,
+  load: () => Promise<CalendarFramework<App>>,
+): Promise<void>;
+/** Listens with a Node HTTP(S) server; resolves once it accepts connections. */
+export declare function listenNode(
+  server: HttpServer,
+  config: { host: string; port: number },
+): Promise<RunningServer>;
 export { authHealth } from "./auth-health.js";
 
 export declare function calendarResourceMetadata(
