@@ -144,7 +144,7 @@ function providerConfiguration(options, keys, mutualTlsUrl) {
       jwtIntrospection: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        // A client that names no resource gets a token for the one API this server knows.
+        // A client that names no resource gets a token for `audience`.
         defaultResource: () => options.audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator, client) => {
