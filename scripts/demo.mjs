@@ -3,12 +3,17 @@
 //
 // The whole machine-to-machine story on this machine: builds what it needs, starts the demo
 // authorization server (oidc-provider) and a calendar service (examples/calendar-<framework>,
-// configured with ISSUER and AUDIENCE, keys found by discovery, and INTROSPECTION_* for opaque tokens), runs the task
-// service's scenario against them and prints a transcript. Stops everything it started, also on
-// failure and Ctrl-C. Exit code 0 when every step went as expected.
+// configured with ISSUER and AUDIENCE, keys found by discovery, and INTROSPECTION_* for opaque tokens;
+// DPoP allowed, PUBLIC_URL), the same calendar once more over HTTPS asking for client certificates
+// (TLS_CERT, TLS_KEY, TLS_CA), runs the task service's scenario against them and prints a
+// transcript. The certificates (a test CA, server and client certificates) are made at start-up in
+// a private temporary folder and deleted at the end. Stops everything it started, also on failure
+// and Ctrl-C. Exit code 0 when every step went as expected.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { pnpmCommand, startService } from "./demo-processes.mjs";
@@ -51,7 +56,16 @@ if (options.build) {
   say(`building the packages examples/calendar-${options.framework} uses …`);
   const build = spawnSync(
     pnpm.command,
-    [...pnpm.args, "--filter", `{./examples/calendar-${options.framework}}...`, "run", "build"],
+    [
+      ...pnpm.args,
+      "--filter",
+      `{./examples/calendar-${options.framework}}...`,
+      // the demo's certificates come from the test kit
+      "--filter",
+      "@scopegate/testing...",
+      "run",
+      "build",
+    ],
     { cwd: root, encoding: "utf8", shell: process.platform === "win32" },
   );
   if (build.status !== 0) {
@@ -65,6 +79,9 @@ const { runScenario } = await import(
   pathToFileURL(join(root, "examples", "task-service", "src", "index.js")).href
 );
 
+// Private to this user (mkdtemp makes it 0700); deleted however the demo ends.
+const certificateFolder = mkdtempSync(join(tmpdir(), "scopegate-demo-"));
+const removeCertificates = () => rmSync(certificateFolder, { recursive: true, force: true });
 const services = [];
 let stopping;
 const stopAll = () => {
@@ -73,7 +90,10 @@ const stopAll = () => {
 };
 const abort = (message, code) => {
   process.stderr.write(`\n${message}: stopping the services …\n`);
-  stopAll().finally(() => process.exit(code));
+  stopAll().finally(() => {
+    removeCertificates();
+    process.exit(code);
+  });
 };
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => abort(signal, 130));
 // Output piped into a reader that went away (`pnpm demo | head`), or a crash: still stop everything.
@@ -82,39 +102,102 @@ process.once("uncaughtException", (error) => abort(`demo: ${error?.message ?? er
 process.once("unhandledRejection", (error) => abort(`demo: ${error?.message ?? error}`, 1));
 
 const baseEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0" };
-delete baseEnv.JWKS_URI;
+for (const name of ["JWKS_URI", "PUBLIC_URL", "DPOP", "TLS_CERT", "TLS_KEY", "TLS_CA", "REDIS_URL"])
+  delete baseEnv[name];
 const adminToken = randomBytes(24).toString("base64url");
+
+/** A free port on 127.0.0.1, so that the calendar's PUBLIC_URL can be given before it starts. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A test CA, a server certificate for 127.0.0.1 and two client certificates, made for this run
+ * (never committed): the PEM files the services read go to a private temporary folder.
+ */
+async function makeCertificates(folder) {
+  const { createTestCertificates } = await import("@scopegate/testing");
+  const set = await createTestCertificates();
+  const file = (name, pem) => {
+    const path = join(folder, name);
+    writeFileSync(path, pem, { mode: 0o600 });
+    return path;
+  };
+  return {
+    ca: set.ca.cert,
+    client: set.client,
+    otherClient: set.otherClient,
+    files: {
+      cert: file("server.pem", set.server.cert),
+      key: file("server-key.pem", set.server.key),
+      ca: file("ca.pem", set.ca.cert),
+    },
+  };
+}
 
 let ok = false;
 try {
+  const certificates = await makeCertificates(certificateFolder);
   const authorizationServer = await startService(
     "authorization server",
     process.execPath,
     [authorizationServerMain],
     {
       cwd: join(root, "examples", "authorization-server"),
-      env: { ...baseEnv, AUDIENCE, ADMIN_TOKEN: adminToken },
+      env: {
+        ...baseEnv,
+        AUDIENCE,
+        ADMIN_TOKEN: adminToken,
+        // the mutual-TLS token endpoint, for certificate-bound tokens
+        MTLS_CERT: certificates.files.cert,
+        MTLS_KEY: certificates.files.key,
+        MTLS_CA: certificates.files.ca,
+      },
       onStart: (service) => services.push(service),
     },
   );
 
+  const calendarPort = await freePort();
+  const calendarEnv = {
+    ...baseEnv,
+    ISSUER: authorizationServer.url,
+    AUDIENCE,
+    // RESOURCE: the identifier its RFC 9728 metadata publishes, the one the tokens are for.
+    RESOURCE: AUDIENCE,
+    // Opaque tokens (the batch-jobs client's) are introspected; the demo server's defaults.
+    INTROSPECTION_ENDPOINT: `${authorizationServer.url}/token/introspection`,
+    INTROSPECTION_CLIENT_ID: "calendar-service",
+    INTROSPECTION_CLIENT_SECRET:
+      process.env.CALENDAR_INTROSPECTION_SECRET || "calendar-introspection-demo-secret",
+    // DPoP-bound tokens with their proofs (RFC 9449); htu is checked against PUBLIC_URL.
+    DPOP: "allowed",
+  };
   const calendar = await startService(
     `calendar-${options.framework}`,
     pnpm.command,
     [...pnpm.args, "--dir", calendarDir, "start"],
     {
       cwd: root,
+      env: { ...calendarEnv, PORT: String(calendarPort), PUBLIC_URL: `http://127.0.0.1:${calendarPort}` },
+      onStart: (service) => services.push(service),
+    },
+  );
+  // The same service over HTTPS, asking for client certificates of the demo's CA (RFC 8705).
+  const tlsCalendar = await startService(
+    `calendar-${options.framework} (mutual TLS)`,
+    pnpm.command,
+    [...pnpm.args, "--dir", calendarDir, "start"],
+    {
+      cwd: root,
       env: {
-        ...baseEnv,
-        ISSUER: authorizationServer.url,
-        AUDIENCE,
-        // RESOURCE: the identifier its RFC 9728 metadata publishes, the one the tokens are for.
-        RESOURCE: AUDIENCE,
-        // Opaque tokens (the batch-jobs client's) are introspected; the demo server's defaults.
-        INTROSPECTION_ENDPOINT: `${authorizationServer.url}/token/introspection`,
-        INTROSPECTION_CLIENT_ID: "calendar-service",
-        INTROSPECTION_CLIENT_SECRET:
-          process.env.CALENDAR_INTROSPECTION_SECRET || "calendar-introspection-demo-secret",
+        ...calendarEnv,
+        TLS_CERT: certificates.files.cert,
+        TLS_KEY: certificates.files.key,
+        TLS_CA: certificates.files.ca,
       },
       onStart: (service) => services.push(service),
     },
@@ -125,13 +208,25 @@ try {
     `  authorization server  ${authorizationServer.url}  oidc-provider; issuer = this URL; token endpoint by discovery`,
   );
   say(
-    `  calendar service      ${calendar.url}  given ISSUER, AUDIENCE and RESOURCE=${AUDIENCE} (keys found by discovery), and INTROSPECTION_* for opaque tokens`,
+    `  calendar service      ${calendar.url}  given ISSUER, AUDIENCE and RESOURCE=${AUDIENCE} (keys found by discovery), INTROSPECTION_* for opaque tokens, DPOP=allowed and PUBLIC_URL`,
+  );
+  say(
+    `  calendar service      ${tlsCalendar.url}  the same over HTTPS (TLS_CERT, TLS_KEY), asking for client certificates of TLS_CA`,
+  );
+  say(
+    `  certificates          a test CA, a server certificate for 127.0.0.1 and two client certificates, made for this run; mutual-TLS token endpoint ${authorizationServer.output().match(/mutual TLS on (\S+)/)?.[1] ?? "(none)"}`,
   );
 
   const result = await runScenario({
     issuer: authorizationServer.url,
     calendarUrl: calendar.url,
     audience: AUDIENCE,
+    mutualTls: {
+      calendarUrl: tlsCalendar.url,
+      ca: certificates.ca,
+      client: certificates.client,
+      otherClient: certificates.otherClient,
+    },
     log: say,
     async rotateKeys() {
       const response = await fetch(`${authorizationServer.url}/admin/rotate-keys`, {
@@ -157,6 +252,7 @@ try {
       process.stderr.write(`\n--- ${service.name} output ---\n${service.output()}\n`);
   }
   await stopAll();
-  say("stopped the authorization server and the calendar service");
+  removeCertificates();
+  say("stopped the authorization server and the calendar services; removed the demo's certificates");
 }
 process.exit(ok ? 0 : 1);

@@ -75,13 +75,13 @@ export function claimsFor(index, nowSec) {
   };
 }
 
-/** Mints `count` distinct tokens for `alg` starting at `from`, in this thread. */
-export function mintRange(key, from, count, nowSec) {
+/** Mints `count` distinct tokens for `alg` starting at `from`, in this thread; `extra` claims added (e.g. `cnf`). */
+export function mintRange(key, from, count, nowSec, extra = {}) {
   const privateKey = createPrivateKey(key.privatePem);
   const header = b64u(JSON.stringify({ alg: key.alg, kid: key.kid, typ: "at+jwt" }));
   const tokens = new Array(count);
   for (let i = 0; i < count; i++) {
-    const input = `${header}.${b64u(JSON.stringify(claimsFor(from + i, nowSec)))}`;
+    const input = `${header}.${b64u(JSON.stringify({ ...claimsFor(from + i, nowSec), ...extra }))}`;
     tokens[i] = `${input}.${signingInputSignature(key.alg, privateKey, input).toString("base64url")}`;
   }
   return tokens;

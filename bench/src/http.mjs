@@ -12,6 +12,8 @@ const SCENARIOS = [
   { framework: "express", guard: "bare", workload: "repeated" },
   { framework: "express", guard: "scopegate", workload: "repeated" },
   { framework: "express", guard: "scopegate", workload: "distinct" },
+  // The same token, DPoP-bound, with a fresh proof per request (as clients send them).
+  { framework: "express", guard: "scopegate-dpop", workload: "dpop" },
   { framework: "express", guard: "express-oauth2-jwt-bearer", workload: "repeated" },
   { framework: "express", guard: "express-oauth2-jwt-bearer", workload: "distinct" },
   { framework: "koa", guard: "bare", workload: "repeated" },
@@ -87,8 +89,22 @@ async function startServer(framework, guard, config) {
   };
 }
 
-function cannon(url, tokens, seconds, connections) {
+/**
+ * The headers of each request: `Bearer` tokens from `tokens` in turn (from the first at each call),
+ * or, for `{ dpop }`, the next of its prepared `{ authorization, dpop }` pairs, never one sent before.
+ */
+function requestHeaders(tokens) {
+  if (!Array.isArray(tokens)) return () => tokens.dpop.next();
   let next = 0;
+  return () => {
+    const token = tokens[next];
+    next = next + 1 === tokens.length ? 0 : next + 1;
+    return { authorization: `Bearer ${token}` };
+  };
+}
+
+function cannon(url, tokens, seconds, connections) {
+  const headersOf = requestHeaders(tokens);
   const options = {
     url,
     connections,
@@ -97,11 +113,7 @@ function cannon(url, tokens, seconds, connections) {
     requests: [
       {
         method: "GET",
-        setupRequest: (request) => {
-          const token = tokens[next];
-          next = next + 1 === tokens.length ? 0 : next + 1;
-          return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
-        },
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headersOf() } }),
       },
     ],
   };
@@ -162,23 +174,51 @@ async function measure(server, url, tokens, seconds, connections) {
  * `rounds` rounds in which each scenario runs once, bare first, so that every scenario sees the same
  * drift in machine load. Returns one row per scenario with medians over the rounds.
  */
-export async function runHttp(
-  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks },
-  log,
-) {
+export async function runHttp(options, log) {
   PINNED = pin();
   try {
-    return await runFrameworks(
-      { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks },
-      log,
-    );
+    return await runFrameworks(options, log);
   } finally {
     if (PINNED) unpin();
   }
 }
 
+/**
+ * Fresh proofs for the DPoP scenario, signed before the clock starts (the client's cost): enough for
+ * `requests` requests; each is handed out once. `dpop`: `{ key, token, url }` (a `createDpopKey()`
+ * key, a token bound to it, the URL the proofs are made for).
+ */
+async function dpopRequests(dpop, requests, log) {
+  log(`  http: signing ${requests} DPoP proofs`);
+  const pairs = [];
+  for (let i = 0; i < requests; i++) {
+    const proof = await dpop.key.proof({ method: "GET", url: dpop.url, accessToken: dpop.token });
+    pairs.push({ authorization: `DPoP ${dpop.token}`, dpop: proof });
+  }
+  let next = 0;
+  return {
+    dpop: {
+      next: () => pairs[next++ % pairs.length],
+      get used() {
+        return next;
+      },
+      size: pairs.length,
+    },
+  };
+}
+
 async function runFrameworks(
-  { config, repeatedToken, distinctTokens, seconds, warmupSeconds, rounds, connections, frameworks: chosen },
+  {
+    config,
+    repeatedToken,
+    distinctTokens,
+    dpop,
+    seconds,
+    warmupSeconds,
+    rounds,
+    connections,
+    frameworks: chosen,
+  },
   log,
 ) {
   const rows = [];
@@ -186,14 +226,19 @@ async function runFrameworks(
     (framework) => !chosen || chosen.includes(framework),
   );
   for (const framework of frameworks) {
-    const scenarios = SCENARIOS.filter((s) => s.framework === framework);
+    const scenarios = SCENARIOS.filter((s) => s.framework === framework && (s.workload !== "dpop" || dpop));
     const guards = [...new Set(scenarios.map((s) => s.guard))];
     log(`  http: ${framework} (${guards.join(", ")})`);
     const servers = new Map();
     try {
       for (const guard of guards) servers.set(guard, await startServer(framework, guard, config));
       const runs = new Map(scenarios.map((s) => [s, []]));
-      const tokensOf = (s) => (s.workload === "repeated" ? [repeatedToken] : distinctTokens);
+      // Up to 8,000 DPoP requests a second over the warm-up and every round (more: replays, non-2xx).
+      const proofs = scenarios.some((s) => s.workload === "dpop")
+        ? await dpopRequests(dpop, Math.ceil((warmupSeconds + rounds * seconds) * 8_000), log)
+        : undefined;
+      const tokensOf = (s) =>
+        s.workload === "dpop" ? proofs : s.workload === "repeated" ? [repeatedToken] : distinctTokens;
       const urlOf = (s) => `http://127.0.0.1:${servers.get(s.guard).port}/events`;
       for (const s of scenarios) await cannon(urlOf(s), tokensOf(s), warmupSeconds, connections);
       const bareScenario = scenarios.find((s) => s.guard === "bare");
@@ -205,6 +250,8 @@ async function runFrameworks(
           runs.get(s).push(await measure(servers.get(s.guard), urlOf(s), tokensOf(s), seconds, connections));
         }
       }
+      if (proofs && proofs.dpop.used > proofs.dpop.size)
+        log("  http: more DPoP requests than proofs: some were replays (counted as non-2xx)");
       const bareRuns = runs.get(bareScenario);
       for (const s of scenarios) {
         const list = runs.get(s);
@@ -237,13 +284,13 @@ export function httpTable(rows, { seconds, rounds, connections, alg }) {
     rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.cpuPerRequestUs]),
   );
   const out = [
-    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request.`,
+    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request; "dpop" sends the repeated token DPoP-bound (\`cnf.jkt\`) as \`Authorization: DPoP\` with a fresh ES256 proof per request (signed before the clock starts).`,
     "",
     "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx | server CPU per request | server CPU | autocannon CPU |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
-    const label = r.guard === "bare" ? "bare" : r.guard === "scopegate" ? "scopegate" : r.guard;
+    const label = r.guard === "bare" ? "bare" : r.guard === "scopegate-dpop" ? "scopegate, DPoP" : r.guard;
     const perRequest = Number.isNaN(r.cpuPerRequestUs) ? "n/a" : `${Math.round(r.cpuPerRequestUs)} µs`;
     const extra =
       r.guard === "bare" || Number.isNaN(r.cpuPerRequestUs)

@@ -2,8 +2,17 @@
 // Prints Markdown; a full run also rewrites the results section of docs/benchmarks.md.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { createDpopKey } from "@scopegate/testing";
 import { dpopTable, runDpop } from "./dpop.mjs";
-import { ALGORITHMS, AUDIENCE, generateKeys, ISSUER, jwksOf, startJwksServer } from "./fixtures.mjs";
+import {
+  ALGORITHMS,
+  AUDIENCE,
+  generateKeys,
+  ISSUER,
+  jwksOf,
+  mintRange,
+  startJwksServer,
+} from "./fixtures.mjs";
 import { httpTable, runHttp } from "./http.mjs";
 import { memoryTable, runMemory } from "./memory.mjs";
 import { microTables, runMicro, writeMicroFixtures } from "./micro.mjs";
@@ -74,7 +83,14 @@ const raw = { host, settings };
 const keys = generateKeys();
 const jwks = jwksOf(keys);
 const jwksServer = await startJwksServer(jwks);
-const config = { issuer: ISSUER, audience: AUDIENCE, jwksUri: jwksServer.uri, alg: "RS256" };
+const DPOP_PUBLIC_URL = "https://api.bench.example";
+const config = {
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  jwksUri: jwksServer.uri,
+  alg: "RS256",
+  dpopPublicUrl: DPOP_PUBLIC_URL,
+};
 let fixtures;
 try {
   if (phases.some((phase) => phase !== "dpop")) {
@@ -93,11 +109,16 @@ try {
   }
   if (phases.includes("http")) {
     log("HTTP benchmark");
+    // The DPoP row: an RS256 token bound to an ES256 client key, a fresh proof per request.
+    const dpopKey = await createDpopKey("ES256");
+    const nowSec = Math.floor(Date.now() / 1000);
+    const dpopToken = mintRange(keys.RS256, 0, 1, nowSec, { cnf: { jkt: dpopKey.thumbprint } })[0];
     raw.http = await runHttp(
       {
         config,
         repeatedToken: fixtures.repeated.RS256,
         distinctTokens: fixtures.pools.RS256,
+        dpop: { key: dpopKey, token: dpopToken, url: `${DPOP_PUBLIC_URL}/events` },
         ...settings.http,
         frameworks,
       },

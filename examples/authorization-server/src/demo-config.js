@@ -1,4 +1,5 @@
 // @ts-check
+import { readFileSync } from "node:fs";
 
 /** The calendar API's identifier: the `resource` clients ask for and the `aud` of their tokens. */
 export const CALENDAR_API = "https://calendar.example.com";
@@ -18,6 +19,9 @@ export const CALENDAR_SCOPES = Object.freeze([
  * - `reporting`: reads reports.
  * - `short-lived`: reads events with tokens that expire after one second, to show expiry.
  * - `batch-jobs`: reads events with opaque tokens, which the calendar service introspects.
+ * - `task-service-dpop`: the task service's DPoP identity: every token is bound to its proof key (RFC 9449).
+ * - `task-service-mtls`: the task service's mutual-TLS identity: every token is bound to the client
+ *   certificate it came with (RFC 8705); needs the server's mutual-TLS listener.
  * @param {Readonly<Record<string, string | undefined>>} [env]
  * @returns {import("./server.js").ClientRegistration[]}
  */
@@ -44,6 +48,18 @@ export function demoClients(env = process.env) {
       clientSecret: env.BATCH_JOBS_CLIENT_SECRET || "batch-jobs-demo-secret",
       scope: "event.read",
       accessTokenFormat: "opaque",
+    },
+    {
+      clientId: "task-service-dpop",
+      clientSecret: env.TASK_SERVICE_DPOP_CLIENT_SECRET || "task-service-dpop-demo-secret",
+      scope: "event.read event.create",
+      senderConstraint: "dpop",
+    },
+    {
+      clientId: "task-service-mtls",
+      clientSecret: env.TASK_SERVICE_MTLS_CLIENT_SECRET || "task-service-mtls-demo-secret",
+      scope: "event.read event.create",
+      senderConstraint: "mtls",
     },
   ];
 }
@@ -88,5 +104,31 @@ export function demoOptions(env = process.env) {
     host: env.HOST || "127.0.0.1",
     port,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    ...mutualTlsFromEnv(env),
   };
+}
+
+const MUTUAL_TLS_VARIABLES = /** @type {const} */ (["MTLS_CERT", "MTLS_KEY", "MTLS_CA"]);
+
+/**
+ * `MTLS_CERT`, `MTLS_KEY`, `MTLS_CA` (PEM files, all three or none): the mutual-TLS listener for
+ * certificate-bound tokens.
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @returns {{ mutualTls?: import("./mutual-tls.js").MutualTlsOptions }}
+ */
+function mutualTlsFromEnv(env) {
+  const set = MUTUAL_TLS_VARIABLES.filter((name) => env[name]);
+  if (set.length === 0) return {};
+  if (set.length !== MUTUAL_TLS_VARIABLES.length) {
+    throw new Error("MTLS_CERT, MTLS_KEY and MTLS_CA go together: set all three (PEM files) or none");
+  }
+  /** @param {(typeof MUTUAL_TLS_VARIABLES)[number]} name */
+  const pem = (name) => {
+    try {
+      return readFileSync(String(env[name]), "utf8");
+    } catch {
+      throw new Error(`${name} must name a readable PEM file`);
+    }
+  };
+  return { mutualTls: { cert: pem("MTLS_CERT"), key: pem("MTLS_KEY"), ca: pem("MTLS_CA") } };
 }

@@ -25,6 +25,7 @@ const server = await startAuthorizationServer(options).catch((/** @type {NodeJS.
 });
 process.stdout.write(`listening on ${server.url}\n`);
 process.stdout.write(`signing key ${server.currentKid}\n`);
+if (server.mutualTlsUrl) process.stdout.write(`mutual TLS on ${server.mutualTlsUrl}\n`);
 
 let stopping = false;
 const stop = () => {

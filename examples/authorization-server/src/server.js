@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import Provider, { errors } from "oidc-provider";
 import { generateSigningKey } from "./keys.js";
+import { listenMutualTls, mutualTlsFeature } from "./mutual-tls.js";
 
 /**
  * A confidential client allowed to use the client-credentials grant.
@@ -13,6 +14,11 @@ import { generateSigningKey } from "./keys.js";
  * @property {number} [accessTokenTtlSec] lifetime of this client's access tokens, in seconds. Default: the server's `accessTokenTtlSec`.
  * @property {"jwt" | "opaque"} [accessTokenFormat] `opaque`: reference tokens that only this server can read,
  *   checked by RFC 7662 introspection. Default: `"jwt"` (RFC 9068).
+ * @property {"dpop" | "mtls"} [senderConstraint] `dpop`: every token request must carry a DPoP proof
+ *   (RFC 9449) and the tokens are bound to its key (`cnf.jkt`); `mtls`: every token request must come
+ *   over mutual TLS (the `mtls_endpoint_aliases` token endpoint) and the tokens are bound to the client
+ *   certificate (RFC 8705, `cnf["x5t#S256"]`; needs `mutualTls`). Default: none (any client may still
+ *   send a DPoP proof and get a DPoP-bound token).
  */
 
 /**
@@ -36,6 +42,9 @@ import { generateSigningKey } from "./keys.js";
  * @property {number} [accessTokenTtlSec] access-token lifetime, in seconds. Default: `300`.
  * @property {string} [adminToken] enables `POST /admin/rotate-keys` for loopback callers that send
  *   `Authorization: Bearer <adminToken>`. Default: `undefined` (no admin endpoint).
+ * @property {import("./mutual-tls.js").MutualTlsOptions} [mutualTls] a second, HTTPS listener that asks for
+ *   client certificates, published as the `mtls_endpoint_aliases` token endpoint, for certificate-bound
+ *   tokens. Default: `undefined` (no mutual TLS; `senderConstraint: "mtls"` clients get no token).
  */
 
 /**
@@ -48,6 +57,7 @@ import { generateSigningKey } from "./keys.js";
  * @typedef {object} AuthorizationServer
  * @property {string} url `http://HOST:PORT`; also the issuer identifier (`iss`)
  * @property {string} issuer
+ * @property {string | undefined} mutualTlsUrl `https://HOST:PORT` of the mutual-TLS listener, if on
  * @property {string} currentKid key id of the current signing key
  * @property {() => Promise<KeyRotation>} rotateKeys generates a new signing key and signs with it from now on; the previous key stays published
  * @property {() => Promise<void>} close stops listening and closes open connections
@@ -69,9 +79,10 @@ function sameSecret(a, b) {
  * oidc-provider's configuration: client-credentials only, JWT access tokens for one resource server.
  * @param {AuthorizationServerOptions} options
  * @param {readonly import("./keys.js").PrivateSigningJwk[]} keys
+ * @param {string | undefined} mutualTlsUrl
  * @returns {import("oidc-provider").Configuration}
  */
-function providerConfiguration(options, keys) {
+function providerConfiguration(options, keys, mutualTlsUrl) {
   const defaultTtlSec = options.accessTokenTtlSec ?? 300;
   const ttlByClient = new Map(options.clients.map((c) => [c.clientId, c.accessTokenTtlSec ?? defaultTtlSec]));
   const opaqueClients = new Set(
@@ -89,6 +100,8 @@ function providerConfiguration(options, keys) {
       redirect_uris: [],
       token_endpoint_auth_method: basic,
       scope: c.scope,
+      ...(c.senderConstraint === "dpop" ? { dpop_bound_access_tokens: true } : {}),
+      ...(c.senderConstraint === "mtls" ? { tls_client_certificate_bound_access_tokens: true } : {}),
     })),
     // Resource servers: no grant, only introspection.
     ...(options.introspectionClients ?? []).map((c) => ({
@@ -109,8 +122,15 @@ function providerConfiguration(options, keys) {
     jwks: { keys: keys.map((k) => ({ ...k })) },
     clientAuthMethods: ["client_secret_basic"],
     responseTypes: ["none"],
+    ...(mutualTlsUrl
+      ? { discovery: { mtls_endpoint_aliases: { token_endpoint: `${mutualTlsUrl}/token` } } }
+      : {}),
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449: a token request with a DPoP proof gets a token bound to its key (cnf.jkt).
+      dPoP: { enabled: true },
+      // RFC 8705: a token request over mutual TLS may get a certificate-bound token (cnf["x5t#S256"]).
+      ...(mutualTlsUrl ? { mTLS: mutualTlsFeature() } : {}),
       clientCredentials: { enabled: true },
       // RFC 7662 for the opaque tokens: only registered resource servers may ask.
       introspection: {
@@ -155,7 +175,8 @@ export async function startAuthorizationServer(options) {
   /** @type {((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void) | undefined} */
   let handle;
 
-  const server = createServer((req, res) => {
+  /** @type {import("node:http").RequestListener} */
+  const listener = (req, res) => {
     if (req.url?.startsWith("/admin/")) {
       void admin(req, res);
       return;
@@ -165,7 +186,8 @@ export async function startAuthorizationServer(options) {
       return;
     }
     handle(req, res);
-  });
+  };
+  const server = createServer(listener);
 
   await new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -176,11 +198,14 @@ export async function startAuthorizationServer(options) {
   });
   const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   const url = `http://${hostForUrl(host)}:${port}`;
+  const tlsServer = options.mutualTls ? await listenMutualTls(options.mutualTls, host, listener) : undefined;
+  const tlsAddress = /** @type {import("node:net").AddressInfo | undefined} */ (tlsServer?.address());
+  const mutualTlsUrl = tlsAddress ? `https://${hostForUrl(host)}:${tlsAddress.port}` : undefined;
 
   // oidc-provider fixes its keystore at construction: a rotation builds a new provider around the
   // new key set. Access tokens are stateless JWTs, so nothing is lost.
   const install = () => {
-    const provider = new Provider(url, providerConfiguration(options, keys));
+    const provider = new Provider(url, providerConfiguration(options, keys, mutualTlsUrl));
     handle = provider.callback();
   };
   install();
@@ -228,14 +253,22 @@ export async function startAuthorizationServer(options) {
   return {
     url,
     issuer: url,
+    mutualTlsUrl,
     get currentKid() {
       return /** @type {import("./keys.js").PrivateSigningJwk} */ (keys[0]).kid;
     },
     rotateKeys,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all(
+        [server, tlsServer].map(
+          (listener) =>
+            listener &&
+            new Promise((resolve, reject) => {
+              listener.close((error) => (error ? reject(error) : resolve(undefined)));
+              listener.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }

@@ -119,6 +119,31 @@ describe("demo authorization server", () => {
     expect(clients.find((c) => c.clientId === "task-service")?.clientSecret).toBe("from-env");
     expect(() => demoOptions({ PORT: "70000" })).toThrow(/PORT/);
   });
+
+  it("has no mutual TLS unless MTLS_CERT, MTLS_KEY and MTLS_CA are all set to readable PEM files", async () => {
+    expect(demoOptions({}).mutualTls).toBeUndefined();
+    expect(server.mutualTlsUrl).toBeUndefined();
+    expect(() => demoOptions({ MTLS_CERT: "/tmp/cert.pem" })).toThrow(
+      /MTLS_CERT, MTLS_KEY and MTLS_CA go together/,
+    );
+    const missing = "/nonexistent/scopegate-demo.pem";
+    expect(() => demoOptions({ MTLS_CERT: missing, MTLS_KEY: missing, MTLS_CA: missing })).toThrow(
+      "MTLS_CERT must name a readable PEM file",
+    );
+    const metadata = (await (
+      await fetch(`${server.url}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
+    expect(metadata.dpop_signing_alg_values_supported).toContain("ES256");
+    expect(metadata.mtls_endpoint_aliases).toBeUndefined();
+    expect(metadata.tls_client_certificate_bound_access_tokens).toBeUndefined();
+  });
+
+  it("gives the DPoP client no token without a DPoP proof", async () => {
+    const { status, body } = await requestToken("task-service-dpop", "task-service-dpop-demo-secret", {
+      scope: "event.read",
+    });
+    expect([status, body.error]).toEqual([400, "invalid_grant"]);
+  });
 });
 
 describe("key rotation", () => {

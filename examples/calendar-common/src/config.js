@@ -52,7 +52,22 @@ export function readConfig(env) {
     tls: readTls(env),
     publicUrl: readPublicUrl(env),
     resource: read(env, "RESOURCE"),
+    dpop: readDpop(env),
   };
+}
+
+/** The values of `DPOP`. */
+const DPOP_MODES = ["allowed", "required", "disabled"];
+
+/**
+ * `DPOP`: `allowed` (the default), `required` or `disabled`.
+ * @param {Record<string, string | undefined>} env
+ * @returns {import("./index.js").DpopMode}
+ */
+function readDpop(env) {
+  const value = read(env, "DPOP") ?? "allowed";
+  if (!DPOP_MODES.includes(value)) throw new ConfigError("DPOP must be allowed, required or disabled");
+  return /** @type {import("./index.js").DpopMode} */ (value);
 }
 
 /**
@@ -193,6 +208,13 @@ export function verifierOptions(config, shared = null) {
     resourceMetadataUrl: `${publicUrl}${RESOURCE_METADATA_PATH}`,
     ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
     ...(shared ? { jwks: { store: shared.jwksStore } } : {}),
+    // A proof's htu is checked against PUBLIC_URL, never the Host header; with REDIS_URL a proof seen
+    // by one instance is a replay at every other.
+    dpop: {
+      mode: config.dpop,
+      publicUrl,
+      ...(shared ? { replayStore: shared.replayStore } : {}),
+    },
     // Tokens that are not JWTs are introspected (RFC 7662, client_secret_basic: the library's default).
     ...(config.introspection ? { introspection: { ...config.introspection } } : {}),
   };
@@ -205,6 +227,8 @@ const VARIABLES = /** @type {Record<string, string>} */ ({
   jwksUri: "JWKS_URI",
   resource: "RESOURCE",
   resourceMetadataUrl: "PUBLIC_URL",
+  "dpop.publicUrl": "PUBLIC_URL",
+  "dpop.mode": "DPOP",
   "introspection.endpoint": "INTROSPECTION_ENDPOINT",
   "introspection.clientId": "INTROSPECTION_CLIENT_ID",
   "introspection.clientSecret": "INTROSPECTION_CLIENT_SECRET",

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as NetServer } from "node:net";
-import type { JwksStore } from "@scopegate/core";
+import type { JwksStore, ReplayStore } from "@scopegate/core";
 
 /** The calendar service's settings (../../../shared/conformance.md, "Where and how it starts"). */
 export interface Config {
@@ -24,7 +24,12 @@ export interface Config {
   introspection: IntrospectionConfig | undefined;
   /** HTTPS (`TLS_CERT`, `TLS_KEY`, and `TLS_CA` for client certificates); `null` for HTTP. */
   tls: TlsConfig | null;
+  /** How DPoP is treated (`DPOP`). Default: `"allowed"`. */
+  dpop: DpopMode;
 }
+
+/** The values of `DPOP`. */
+export type DpopMode = "allowed" | "required" | "disabled";
 
 /** `INTROSPECTION_ENDPOINT`, `INTROSPECTION_CLIENT_ID`, `INTROSPECTION_CLIENT_SECRET`. */
 export interface IntrospectionConfig {
@@ -44,6 +49,8 @@ export interface TlsConfig {
 /** State that several instances share through Redis (`REDIS_URL`). */
 export interface SharedState {
   jwksStore: JwksStore;
+  /** Where DPoP proofs' `jti` are remembered, for every instance. */
+  replayStore: ReplayStore;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,7 @@ export interface CalendarVerifierOptions {
   resource: string;
   resourceMetadataUrl: string;
   introspection?: IntrospectionConfig;
+  dpop: { mode: DpopMode; publicUrl: string; replayStore?: ReplayStore };
 }
 
 /** The calendar's five scopes, published as `scopes_supported`. */
@@ -100,6 +108,34 @@ export declare function announceListening(
   options?: { tls?: boolean },
 ): void;
 export declare function closeServer(server: HttpServer): Promise<void>;
+
+/** A listening service: its server (for the `listening on` line) and how to stop it. */
+export interface RunningServer {
+  server: NetServer;
+  close(): Promise<void>;
+}
+
+/** What an example tells `runCalendar` about its framework. */
+export interface CalendarFramework<App> {
+  /** Builds the app from the calendar's verifier options; a thrown error is a bad setting (exit 2). */
+  build(options: CalendarVerifierOptions, config: Config & { publicUrl: string }): App | Promise<App>;
+  /** Starts listening on `config.host`/`config.port`; a rejection ends the process with exit code 2. */
+  listen(app: App, config: Config & { publicUrl: string }): Promise<RunningServer>;
+}
+
+/**
+ * Runs a calendar service: settings from the environment, shared state, `build`, `listen`, the
+ * `listening on` line, exit code 2 on a bad setting, exit 0 within 2 s on SIGTERM.
+ */
+export declare function runCalendar<App>(
+  name: string,
+  load: () => Promise<CalendarFramework<App>>,
+): Promise<void>;
+/** Listens with a Node HTTP(S) server; resolves once it accepts connections. */
+export declare function listenNode(
+  server: HttpServer,
+  config: { host: string; port: number },
+): Promise<RunningServer>;
 export { authHealth } from "./auth-health.js";
 
 export declare function calendarResourceMetadata(

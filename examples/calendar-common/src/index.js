@@ -19,4 +19,5 @@ export {
 } from "./lifecycle.js";
 export { resolvePublicUrl } from "./public-url.js";
 export { calendarResourceMetadata } from "./resource-metadata.js";
+export { listenNode, runCalendar } from "./run-calendar.js";
 export { connectSharedState } from "./shared-state.js";

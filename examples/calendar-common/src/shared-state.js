@@ -1,10 +1,10 @@
 // @ts-check
 /**
  * With `REDIS_URL`, what must hold across instances lives in Redis (docs/scaling.md): the key set,
- * fetched once for the fleet. The service starts even while Redis is down: key fetches then happen
+ * fetched once for the fleet, and the DPoP proofs seen (a replay at one instance is a replay at all). The service starts even while Redis is down: key fetches then happen
  * per instance, and scopegate's Redis stores fail closed where they must.
  */
-import { createRedisJwksStore } from "@scopegate/redis";
+import { createRedisJwksStore, createRedisReplayStore } from "@scopegate/redis";
 import { createClient } from "redis";
 
 /**
@@ -24,6 +24,8 @@ export async function connectSharedState(config) {
   client.connect().catch(() => undefined);
   return {
     jwksStore: createRedisJwksStore({ client }),
+    // Fails closed (503) while Redis cannot answer: a replay is never let through.
+    replayStore: createRedisReplayStore({ client }),
     close: async () => {
       client.destroy();
     },

@@ -10,11 +10,15 @@ import Fastify from "fastify";
  * plugin is registered in the context of the protected routes only; the health routes and unknown
  * routes stay outside it.
  *
- * @param {{ verifier: import("@scopegate/fastify").Verifier }} options
+ * @param {{ verifier: import("@scopegate/fastify").Verifier, https?: import("@scopegate-examples/calendar-common").HttpsSettings | null }} options
+ *   `https`: serve HTTPS with these settings (`httpsOptions(config.tls)`); default HTTP
  * @returns {Promise<import("fastify").FastifyInstance>}
  */
-export async function createApp({ verifier }) {
-  const app = Fastify({ logger: false });
+export async function createApp({ verifier, https = null }) {
+  // With TLS_CA, the TLS socket carries the client certificate that certificate-bound tokens name.
+  const app = /** @type {import("fastify").FastifyInstance} */ (
+    /** @type {unknown} */ (https ? Fastify({ logger: false, https }) : Fastify({ logger: false }))
+  );
   // Form bodies are parsed so that a token sent in one as well as in the header is refused (400).
   await app.register(formbody);
   const events = createEventStore();

@@ -4,6 +4,8 @@ import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DPOP_ALGS } from "./dpop-algs.js";
+import { describeDpop } from "./dpop-suite.js";
 import { expectBearerFailure, expectJsonFailure } from "./expect-failure.js";
 import { bearer, type CallOptions, call, type Method } from "./http.js";
 import { describeMutualTls } from "./mutual-tls-suite.js";
@@ -75,6 +77,8 @@ export function runConformanceSuite(
     ) =>
       expectBearerFailure(res, code, {
         resourceMetadata: `${service.url}/.well-known/oauth-protected-resource`,
+        // DPOP=allowed by default: every challenge offers DPoP too.
+        dpopAlgs: DPOP_ALGS,
         ...options,
       });
     const token = (scope: string[] | string, extra: Parameters<TestAuthority["mint"]>[0] = {}) =>
@@ -149,6 +153,7 @@ export function runConformanceSuite(
           expect(res.body.resource).toBe("https://calendar.scopegate.test/api");
           expectBearerFailure(await call(other.url, "/me"), "ERR_NO_CREDENTIALS", {
             resourceMetadata: `${publicUrl}/.well-known/oauth-protected-resource`,
+            dpopAlgs: DPOP_ALGS,
           });
         } finally {
           await other.stop();
@@ -437,6 +442,7 @@ export function runConformanceSuite(
       }
     });
 
+    describeDpop(target, () => authority, env);
     if (sections.mutualTls !== false) describeMutualTls(target, () => authority, env);
 
     describe("SIGTERM", () => {

@@ -2,11 +2,12 @@ import { createDpopKey, createTestAuthority, type DpopKey, type TestAuthority } 
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BehaviourTableOptions, RunningApp } from "./behaviour-table.js";
+import { DPOP_ALGS } from "./dpop-algs.js";
 
 const AUDIENCE = "https://calendar.scopegate.test";
 /** Where clients reach the app (as behind a proxy): proofs name it, whatever the Host header says. */
 const PUBLIC_URL = "https://calendar.scopegate.test";
-const ALGS = 'algs="ES256 RS256 PS256 EdDSA"';
+const ALGS = `algs="${DPOP_ALGS}"`;
 
 /** One request with `Authorization: <scheme> <token>` and the given `DPoP` header line(s). */
 function send(app: RunningApp, path: string, scheme: string, token: string, proof?: string | string[]) {

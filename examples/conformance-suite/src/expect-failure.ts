@@ -27,6 +27,11 @@ export interface BearerFailureOptions {
   realm?: string;
   /** The `resource_metadata` URL expected last in the challenge. Default: none expected. */
   resourceMetadata?: string;
+  /**
+   * The proof algorithms of the `DPoP` challenge expected after the `Bearer` one, as while DPoP is
+   * allowed (RFC 9449 §7.1): e.g. `"ES256 RS256 PS256 EdDSA"`. Default: no `DPoP` challenge.
+   */
+  dpopAlgs?: string;
 }
 
 /**
@@ -55,5 +60,12 @@ export function expectBearerFailure(
   if (entry.error) parts.push(`error="${entry.error}"`, `error_description="${entry.description}"`);
   if (options.scope) parts.push(`scope="${options.scope}"`);
   if (options.resourceMetadata) parts.push(`resource_metadata="${options.resourceMetadata}"`);
-  expect(res.headers["www-authenticate"]).toBe(`Bearer ${parts.join(", ")}`);
+  let challenges = `Bearer ${parts.join(", ")}`;
+  if (options.dpopAlgs) {
+    const dpop = [`realm="${options.realm ?? "api"}"`];
+    if (options.resourceMetadata) dpop.push(`resource_metadata="${options.resourceMetadata}"`);
+    dpop.push(`algs="${options.dpopAlgs}"`);
+    challenges += `, DPoP ${dpop.join(", ")}`;
+  }
+  expect(res.headers["www-authenticate"]).toBe(challenges);
 }

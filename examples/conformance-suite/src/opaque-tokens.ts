@@ -1,5 +1,6 @@
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DPOP_ALGS } from "./dpop-algs.js";
 import { expectBearerFailure } from "./expect-failure.js";
 import { bearer, call } from "./http.js";
 import { type RunningExample, type StartCommand, spawnExample } from "./process.js";
@@ -21,6 +22,7 @@ export function describeOpaqueTokens(target: StartCommand, audience: string): vo
     ): void =>
       expectBearerFailure(res, code, {
         resourceMetadata: `${service.url}/.well-known/oauth-protected-resource`,
+        dpopAlgs: DPOP_ALGS,
         ...options,
       });
 

@@ -14,25 +14,36 @@
  * @property {string} path
  * @property {unknown} [json] JSON request body
  * @property {import("./token-source.js").AccessToken | null} token the token to send; `null` sends no `Authorization` header
+ * @property {Record<string, string>} [headers] more headers, sent as they are (they win over the token's). Default: none.
  */
 
 /**
  * One HTTP request to the calendar service.
  * @param {string} baseUrl
  * @param {CalendarRequest} request
+ * @param {import("./tls-fetch.js").FetchLike} [send] the `fetch` to use (mutual TLS: `createTlsFetch`). Default: `fetch`.
  * @returns {Promise<CalendarResponse>}
  */
-export async function callCalendar(baseUrl, request) {
+export async function callCalendar(baseUrl, request, send = fetch) {
   /** @type {Record<string, string>} */
   const headers = { accept: "application/json" };
   if (request.token) headers.authorization = request.token.authorization();
   if (request.json !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(new URL(request.path, baseUrl), {
+  const response = await send(new URL(request.path, baseUrl), {
     method: request.method,
-    headers,
+    headers: { ...headers, ...request.headers },
     ...(request.json !== undefined ? { body: JSON.stringify(request.json) } : {}),
     signal: AbortSignal.timeout(10_000),
   });
+  return readCalendarResponse(response);
+}
+
+/**
+ * The status, JSON body and challenge of a calendar answer.
+ * @param {Response} response
+ * @returns {Promise<CalendarResponse>}
+ */
+export async function readCalendarResponse(response) {
   const text = await response.text();
   /** @type {unknown} */
   let body = null;

@@ -1,5 +1,7 @@
 // @ts-check
 import { callCalendar, createCalendarClient } from "./calendar-client.js";
+import { discover } from "./discovery.js";
+import { dpopSteps, mutualTlsSteps } from "./sender-constrained.js";
 import { createTokenSource } from "./token-source.js";
 
 /**
@@ -7,12 +9,15 @@ import { createTokenSource } from "./token-source.js";
  * @property {string} issuer the authorization server's issuer identifier
  * @property {string} calendarUrl base URL of the calendar service
  * @property {string} audience the calendar API's identifier (the `resource` asked for, the tokens' `aud`)
- * @property {{ taskService?: string, reporting?: string, shortLived?: string, batchJobs?: string }} [secrets] client secrets.
+ * @property {{ taskService?: string, reporting?: string, shortLived?: string, batchJobs?: string, taskServiceDpop?: string, taskServiceMtls?: string }} [secrets] client secrets.
  *   Default: the demo authorization server's defaults.
  * @property {() => Promise<{ kid: string, previousKid: string }>} rotateKeys rotates the authorization
  *   server's signing key (the demo runner calls its admin endpoint)
  * @property {number} [clockToleranceSec] the calendar service's clock tolerance, to know how long an
  *   expired token needs. Default: `5` (scopegate's default).
+ * @property {import("./sender-constrained.js").MutualTlsScenario} [mutualTls] the certificate-bound
+ *   part: a calendar service over HTTPS asking for client certificates, and the certificates.
+ *   Default: that part is left out.
  * @property {(line: string) => void} [log] receives the transcript, line by line. Default: ignore.
  * @property {(ms: number) => Promise<void>} [sleep] waits. Default: `setTimeout`.
  */
@@ -74,59 +79,10 @@ function errorDescription(body) {
 }
 
 /**
- * RFC 9728 discovery: a request without a token is answered 401 with `resource_metadata`; that
- * document names the resource and its authorization servers; the authorization server's RFC 8414
- * metadata names its token endpoint. Records one step each; returns the resource, or `undefined`
- * when discovery failed (the scenario then goes on with the configured audience).
- * @param {string} calendarUrl
- * @param {string} issuer
- * @param {(title: string, ok: boolean, detail: string) => void} check
- * @returns {Promise<string | undefined>}
- */
-async function discover(calendarUrl, issuer, check) {
-  const first = await callCalendar(calendarUrl, { method: "GET", path: "/events", token: null });
-  const metadataUrl = /resource_metadata="([^"]+)"/.exec(first.challenge ?? "")?.[1];
-  check(
-    `GET    /events without a token → ${first.status}`,
-    first.status === 401 && metadataUrl !== undefined,
-    `resource_metadata="${metadataUrl ?? "(none)"}"`,
-  );
-  if (metadataUrl === undefined) return undefined;
-  const metadata = await fetchJson(metadataUrl);
-  const servers = Array.isArray(metadata?.authorization_servers) ? metadata.authorization_servers : [];
-  const resource = typeof metadata?.resource === "string" ? metadata.resource : undefined;
-  check(
-    "protected resource metadata read",
-    resource !== undefined && servers.includes(issuer),
-    `resource ${resource ?? "(none)"}, authorization_servers ${JSON.stringify(servers)}, scopes_supported ${JSON.stringify(metadata?.scopes_supported ?? [])}`,
-  );
-  const server = await fetchJson(`${issuer.replace(/\/$/, "")}/.well-known/oauth-authorization-server`);
-  check(
-    "authorization server metadata read",
-    server?.issuer === issuer && typeof server?.token_endpoint === "string",
-    `token_endpoint ${server?.token_endpoint ?? "(none)"}`,
-  );
-  return resource;
-}
-
-/**
- * GETs a JSON document; `undefined` when it cannot be had.
- * @param {string} url
- * @returns {Promise<Record<string, any> | undefined>}
- */
-async function fetchJson(url) {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return response.ok ? /** @type {Record<string, any>} */ (await response.json()) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * The task service's story against the calendar service: get a token, create and list events, be
  * refused without the right scope, without a token and with an expired token, and keep working
- * across a signing-key rotation. Returns every step; `ok` is true when each went as expected.
+ * across a signing-key rotation; then DPoP-bound and certificate-bound tokens, and their theft. Returns
+ * every step; `ok` is true when each went as expected.
  * @param {ScenarioOptions} options
  * @returns {Promise<ScenarioResult>}
  */
@@ -172,7 +128,7 @@ export async function runScenario(options) {
   // 0. Discovery (RFC 9728): from the calendar's URL alone to the authorization server and the resource.
   section("discovery: the task service knows only the calendar's URL (RFC 9728, RFC 8414)");
   const discovered = await discover(calendarUrl, options.issuer, check);
-  const resource = discovered ?? options.audience;
+  const resource = discovered.resource ?? options.audience;
 
   // 1. The task service gets a token for everything it does, and uses it until shortly before expiry.
   section(
@@ -247,7 +203,9 @@ export async function runScenario(options) {
   const anonymous = await callCalendar(calendarUrl, { method: "GET", path: "/events", token: null });
   expectStatus("GET    /events", anonymous, 401, {
     detail: `WWW-Authenticate: ${anonymous.challenge ?? "(none)"}`,
-    challenge: /^Bearer realm="[^"]*", resource_metadata="[^"]+"$/,
+    // With DPoP on, a DPoP challenge follows the Bearer one (RFC 9449 §7.1).
+    challenge:
+      /^Bearer realm="[^"]*", resource_metadata="[^"]+"(, DPoP realm="[^"]*", resource_metadata="[^"]+", algs="[^"]+")?$/,
   });
 
   // 5. An expired token, honestly obtained: the authorization server gives the short-lived client
@@ -282,6 +240,35 @@ export async function runScenario(options) {
   expectStatus("GET    /events with the new token", after, 200, {
     detail: "the calendar service did not know that key: it fetched the JWKS again",
   });
+
+  // 7. Sender-constrained tokens: DPoP (RFC 9449), then certificate-bound tokens (RFC 8705).
+  const tools = { check, expectStatus, section, short };
+  if (discovered.dpopAlgorithms.length > 0) {
+    await dpopSteps(
+      {
+        issuer: options.issuer,
+        calendarUrl,
+        resource,
+        secret: secrets.taskServiceDpop ?? "task-service-dpop-demo-secret",
+      },
+      tools,
+    );
+  } else {
+    section(
+      "DPoP: the calendar service's metadata names no dpop_signing_alg_values_supported (DPOP=disabled?): skipped",
+    );
+  }
+  if (options.mutualTls) {
+    await mutualTlsSteps(
+      {
+        issuer: options.issuer,
+        resource,
+        secret: secrets.taskServiceMtls ?? "task-service-mtls-demo-secret",
+        mutualTls: options.mutualTls,
+      },
+      tools,
+    );
+  }
 
   return { ok: steps.every((s) => s.ok), steps };
 }

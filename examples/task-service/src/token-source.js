@@ -1,6 +1,7 @@
 // @ts-check
 import { inspect } from "node:util";
 import * as oauth from "oauth4webapi";
+import { createTlsFetch } from "./tls-fetch.js";
 
 /** An access token from the authorization server. Its value is a secret: it never prints. */
 export class AccessToken {
@@ -12,9 +13,13 @@ export class AccessToken {
    * @param {readonly string[]} scopes scopes granted (the token response's `scope`)
    * @param {Date} obtainedAt when the token response arrived
    * @param {Date} expiresAt when the authorization server says the token expires (from `expires_in`)
+   * @param {"Bearer" | "DPoP"} [type] the token response's `token_type`: a DPoP-bound token is sent
+   *   as `DPoP` with a proof. Default: `"Bearer"`.
    */
-  constructor(value, scopes, obtainedAt, expiresAt) {
+  constructor(value, scopes, obtainedAt, expiresAt, type = "Bearer") {
     this.#value = value;
+    /** @readonly */
+    this.type = type;
     /** @readonly */
     this.scopes = Object.freeze([...scopes]);
     /** @readonly */
@@ -23,9 +28,9 @@ export class AccessToken {
     this.expiresAt = expiresAt;
   }
 
-  /** The `Authorization` header value. */
+  /** The `Authorization` header value (a DPoP-bound token also needs its `DPoP` proof header). */
   authorization() {
-    return `Bearer ${this.#value}`;
+    return `${this.type} ${this.#value}`;
   }
 
   /** The compact JWT. Send it; never log it. */
@@ -38,11 +43,11 @@ export class AccessToken {
   }
 
   toJSON() {
-    return { scopes: this.scopes, expiresAt: this.expiresAt.toISOString() };
+    return { type: this.type, scopes: this.scopes, expiresAt: this.expiresAt.toISOString() };
   }
 
   [inspect.custom]() {
-    return `AccessToken { scopes: ${JSON.stringify(this.scopes)}, expiresAt: ${this.expiresAt.toISOString()} }`;
+    return `AccessToken { type: ${this.type}, scopes: ${JSON.stringify(this.scopes)}, expiresAt: ${this.expiresAt.toISOString()} }`;
   }
 }
 
@@ -56,6 +61,12 @@ export class AccessToken {
  * @property {number} [refreshBeforeExpirySec] get a new token this many seconds before the current one
  *   expires (at most half its lifetime). Default: `30`.
  * @property {() => number} [clock] current time in milliseconds since the epoch. Default: `Date.now`.
+ * @property {oauth.DPoPHandle} [dpop] sender-constrains the tokens with DPoP (RFC 9449): each token
+ *   request carries a proof of this handle's key (`oauth.DPoP(client, keyPair)`), so the tokens are
+ *   bound to it. Default: none (bearer tokens).
+ * @property {import("./tls-fetch.js").TlsClientOptions} [mutualTls] asks for tokens over mutual TLS with
+ *   this client certificate, at the authorization server's `mtls_endpoint_aliases` (RFC 8705), so the
+ *   tokens are bound to the certificate. Default: none.
  */
 
 /**
@@ -81,7 +92,12 @@ export function createTokenSource(options) {
   // Plain http is only ever allowed towards a local authorization server.
   const httpOptions = isLoopback(issuer) ? { [oauth.allowInsecureRequests]: true } : {};
   /** @type {oauth.Client} */
-  const client = { client_id: options.clientId };
+  const client = { client_id: options.clientId, use_mtls_endpoint_aliases: options.mutualTls !== undefined };
+  const tokenRequestOptions = {
+    ...httpOptions,
+    ...(options.dpop ? { DPoP: options.dpop } : {}),
+    ...(options.mutualTls ? { [oauth.customFetch]: createTlsFetch(options.mutualTls) } : {}),
+  };
   const clientAuth = oauth.ClientSecretBasic(options.clientSecret);
 
   /** @type {Promise<oauth.AuthorizationServer> | undefined} */
@@ -112,7 +128,7 @@ export function createTokenSource(options) {
       client,
       clientAuth,
       parameters,
-      httpOptions,
+      tokenRequestOptions,
     );
     const result = await oauth.processClientCredentialsResponse(as, client, response);
     const now = clock();
@@ -123,6 +139,7 @@ export function createTokenSource(options) {
       scopes,
       new Date(now),
       new Date(now + lifetimeSec * 1000),
+      result.token_type === "dpop" ? "DPoP" : "Bearer",
     );
     cached = { token, refreshAt: now + (lifetimeSec - Math.min(margin, lifetimeSec / 2)) * 1000 };
     return token;

@@ -97,7 +97,9 @@ describe("fetchJson", () => {
     };
     server.route("/downgrade", redirect("http://jwks.example.com/keys"));
     server.route("/nowhere", raw("", 302, {}));
-    expect((await failure(`${server.origin}/downgrade`, { fetch: spy })).code).toBe("ERR_FETCH_REDIRECT");
+    expect((await failure(`${server.origin}/downgrade`, { fetch: spy })).code).toBe(
+      "ERR_FETCH_REDIRECT_REFUSED",
+    );
     expect(calls).toBe(1);
     expect((await failure(`${server.origin}/nowhere`)).code).toBe("ERR_FETCH_REDIRECT");
   });
@@ -110,7 +112,7 @@ describe("fetchJson", () => {
       return response;
     };
     expect((await failure("https://as.example.com/keys", { fetch: following })).code).toBe(
-      "ERR_FETCH_REDIRECT",
+      "ERR_FETCH_REDIRECT_REFUSED",
     );
   });
 

@@ -27,10 +27,15 @@ export function getContext(request: FastifyRequest): AuthContext | undefined {
   return (request as WithContext)[CONTEXT];
 }
 
-/** Records the outcome on the request and sets `request.auth` (`null` for anonymous requests). */
-export function setContext(request: FastifyRequest, context: AuthContext): void {
+/**
+ * Records the outcome on the request, sets `request.auth` (`null` for anonymous requests) and the
+ * response headers core asks for (a fresh `DPoP-Nonce`).
+ */
+export function setContext(request: FastifyRequest, reply: FastifyReply, context: AuthContext): void {
   (request as WithContext)[CONTEXT] = context;
   request.auth = context.token ?? null;
+  const headers = context.token?.responseHeaders;
+  if (headers !== undefined) for (const name in headers) reply.header(name, headers[name] as string);
 }
 
 /**

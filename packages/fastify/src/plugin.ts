@@ -76,7 +76,7 @@ async function scopegatePlugin(fastify: FastifyInstance, options: ScopegatePlugi
     const input = requestOf(request);
     (credentialsRequired ? verifier.authenticate(input) : authenticateOptional(verifier, input)).then(
       (token) => {
-        setContext(request, { verifier, token, handleErrors });
+        setContext(request, reply, { verifier, token, handleErrors });
         then();
       },
       (error: unknown) => handOn(error, request, reply, done, handleErrors),

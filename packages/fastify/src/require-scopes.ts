@@ -43,7 +43,7 @@ export function scopeHook(where: string, { requirement, ...own }: ResolvedScopeO
     }
     verifier.authenticate(requestOf(request)).then(
       (token) => {
-        setContext(request, { verifier, token, handleErrors: mode });
+        setContext(request, reply, { verifier, token, handleErrors: mode });
         check(verifier, token);
       },
       (error: unknown) => handOn(error, request, reply, done, mode),

@@ -1,4 +1,4 @@
-import { runBehaviourTable } from "@scopegate-examples/conformance-suite";
+import { runBehaviourTable, runDpopBehaviourTable } from "@scopegate-examples/conformance-suite";
 import {
   createVerifier,
   requireScope,
@@ -37,11 +37,13 @@ function routes(app: App, options: VerifierOptions): void {
 }
 
 for (const [name, create] of FRAMEWORKS) {
-  runBehaviourTable(`@scopegate/fastify on ${name}`, {
-    async start(options) {
-      const app = create();
-      routes(app, options);
-      return listen(app);
-    },
-  });
+  for (const run of [runBehaviourTable, runDpopBehaviourTable]) {
+    run(`@scopegate/fastify on ${name}`, {
+      async start(options) {
+        const app = create();
+        routes(app, options);
+        return listen(app);
+      },
+    });
+  }
 }

@@ -7,7 +7,7 @@ import {
   type Verifier,
 } from "@scopegate/core";
 import type { Context, Env, MiddlewareHandler, Next } from "hono";
-import { type AuthEnv, getContext, requestOf, setContext } from "./context.js";
+import { type AuthEnv, getContext, requestOf, sendResponseHeaders, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 
 /** The middleware `bearerAuth()` returns; `verifier` is there to share with `requireScope(…, { verifier })`. */
@@ -46,6 +46,9 @@ export function bearerAuth<E extends Env = AuthEnv>(
         return handOn(error, handleErrors);
       }
       setContext(c, { verifier, token, handleErrors });
+      await next();
+      sendResponseHeaders(c, token);
+      return;
     }
     await next();
   }

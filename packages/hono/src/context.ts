@@ -1,4 +1,4 @@
-import type { HandleErrors, RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
+import type { HandleErrors, NodeRequestLike, RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
 import type { Context, Env } from "hono";
 
 /** The variables the middlewares set: `c.get("auth")`, `c.var.auth`. */
@@ -37,6 +37,24 @@ export function setContext(c: Context, context: AuthContext): void {
   if (context.token) (c as Context<AuthEnv>).set("auth", context.token);
 }
 
+/**
+ * Adds the response headers core asks for (a fresh `DPoP-Nonce`) to the response the handler made.
+ * Called after `next()`: a handler that returns its own `Response` would not see headers set before.
+ */
+export function sendResponseHeaders(c: Context, token: VerifiedToken | undefined): void {
+  const headers = token?.responseHeaders;
+  if (headers === undefined) return;
+  for (const name in headers) c.header(name, headers[name] as string);
+}
+
+/** The Node request behind the context on @hono/node-server (`c.env.incoming`), for its TLS socket. */
+function incomingOf(c: Context): NodeRequestLike | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== "object" || env === null) return undefined;
+  const incoming = (env as { incoming?: unknown }).incoming;
+  return typeof incoming === "object" && incoming !== null ? (incoming as NodeRequestLike) : undefined;
+}
+
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /** A form-encoded body, parsed (Hono keeps it for the handler's own `c.req.parseBody()`); else `undefined`. */
@@ -53,17 +71,23 @@ async function formBody(c: Context): Promise<unknown> {
 
 /**
  * The request as core reads it: the web `Headers` (a repeated `Authorization` arrives joined with
- * ", " and is refused as two credentials), the method, the query string when there is one, and a
- * form-encoded body (a token in the query or the body next to the header is refused; with
- * `allowQueryToken`/`allowBodyToken` one there is accepted). Other bodies are not read.
+ * ", " and is refused as two credentials), the method and URL (a DPoP proof's `htm` and `htu`; only
+ * the path is read, the origin is the configured `publicUrl`), the query string when there is one,
+ * and a form-encoded body (a token in the query or the body next to the header is refused; with
+ * `allowQueryToken`/`allowBodyToken` one there is accepted). Other bodies are not read. On
+ * @hono/node-server the Node request (`c.env.incoming`) comes along too, so that a client
+ * certificate on a TLS socket binds certificate-bound tokens (RFC 8705); other runtimes have none.
  */
 export async function requestOf(c: Context): Promise<RequestLike> {
   const raw = c.req.raw;
   const url = raw.url;
   const question = url.indexOf("?");
+  const incoming = incomingOf(c);
   return {
     headers: raw.headers,
     method: raw.method,
+    url,
+    ...(incoming === undefined ? {} : { raw: incoming }),
     query: question === -1 ? undefined : new URLSearchParams(url.slice(question + 1)),
     body: await formBody(c),
   };

@@ -9,7 +9,7 @@ import {
   type Verifier,
 } from "@scopegate/core";
 import type { Context, Env, MiddlewareHandler, Next } from "hono";
-import { type AuthEnv, getContext, requestOf, setContext } from "./context.js";
+import { type AuthEnv, getContext, requestOf, sendResponseHeaders, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 
 function scopeMiddleware<E extends Env>(
@@ -25,6 +25,7 @@ function scopeMiddleware<E extends Env>(
     const mode: HandleErrors = own.handleErrors ?? context?.handleErrors ?? "fallback";
     let verifier: Verifier;
     let token: VerifiedToken;
+    let authenticatedHere = false;
     if (usable && context.token) {
       ({ verifier, token } = context as { verifier: Verifier; token: VerifiedToken });
     } else {
@@ -38,6 +39,7 @@ function scopeMiddleware<E extends Env>(
         return handOn(error, mode);
       }
       setContext(c, { verifier, token, handleErrors: mode });
+      authenticatedHere = true;
     }
     try {
       verifier.requireScopes(token, requirement);
@@ -45,6 +47,7 @@ function scopeMiddleware<E extends Env>(
       return handOn(error, mode);
     }
     await next();
+    if (authenticatedHere) sendResponseHeaders(c, token);
   };
 }
 

@@ -282,3 +282,34 @@ describe("a hanging authorization server through every adapter", () => {
     });
   }
 });
+
+describe("a JWKS that redirects to another origin through every adapter", () => {
+  for (const adapter of ADAPTERS) {
+    it(`answers 503 with Retry-After through ${adapter} and never asks the other origin`, async () => {
+      const redirecting = await startFaultServer();
+      const elsewhere = await startFaultServer();
+      elsewhere.jwks = () => kit.jwks();
+      redirecting.set("/jwks.json", { kind: "redirect", location: elsewhere.jwksUri });
+      const app = await startAdapterApp(adapter, {
+        issuer: server.origin,
+        audience,
+        jwksUri: redirecting.jwksUri,
+      });
+      try {
+        const res = await rawRequest(app.url, "/events", bearer(kit.good()));
+        expect(res.status, res.body).toBe(503);
+        expect(Number(res.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+        expect(JSON.parse(res.body)).toEqual({
+          error: "temporarily_unavailable",
+          error_description: ERROR_CODES.ERR_JWKS_UNAVAILABLE.description,
+        });
+        expect(elsewhere.hits("/jwks.json")).toBe(0);
+        expectSafeHead(res);
+      } finally {
+        await app.close();
+        await redirecting.close();
+        await elsewhere.close();
+      }
+    });
+  }
+});

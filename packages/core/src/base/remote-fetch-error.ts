@@ -10,6 +10,11 @@ export type RemoteFetchErrorCode =
   | "ERR_FETCH_STATUS"
   /** Too many redirects, a redirect loop, or a redirect without a usable `Location`. */
   | "ERR_FETCH_REDIRECT"
+  /**
+   * A redirect to an origin that is not allowed (another origin than the requested URL's and not in
+   * `redirectOrigins`, or `https:` down to `http:`); `refusedOrigin` names it.
+   */
+  | "ERR_FETCH_REDIRECT_REFUSED"
   /** The body is larger than `maxResponseBytes`. */
   | "ERR_FETCH_TOO_LARGE"
   /** The `Content-Type` is not JSON. */
@@ -31,6 +36,7 @@ const MESSAGES: Record<RemoteFetchErrorCode, string> = {
   ERR_FETCH_TIMEOUT: "The request timed out",
   ERR_FETCH_STATUS: "The server answered with an unexpected status",
   ERR_FETCH_REDIRECT: "Too many redirects, a redirect loop, or an unusable redirect",
+  ERR_FETCH_REDIRECT_REFUSED: "A redirect to an origin that is not allowed was refused",
   ERR_FETCH_TOO_LARGE: "The response is larger than allowed",
   ERR_FETCH_CONTENT_TYPE: "The response is not JSON",
   ERR_FETCH_JSON: "The response body is not a JSON object",
@@ -50,16 +56,24 @@ export class RemoteFetchError extends Error {
   readonly url: string;
   /** The HTTP status, for `ERR_FETCH_STATUS`. */
   readonly status: number | undefined;
+  /** For `ERR_FETCH_REDIRECT_REFUSED`: the origin the redirect led to (scheme, host, port only). */
+  readonly refusedOrigin: string | undefined;
 
-  constructor(code: RemoteFetchErrorCode, url: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: RemoteFetchErrorCode,
+    url: string,
+    options: { cause?: unknown; status?: number; refusedOrigin?: string } = {},
+  ) {
+    const refused = options.refusedOrigin === undefined ? "" : ` (${options.refusedOrigin})`;
     super(
-      `${describeFetchFailure(code, options.status)}: ${url}`,
+      `${describeFetchFailure(code, options.status)}${refused}: ${url}`,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = "RemoteFetchError";
     this.code = code;
     this.url = url;
     this.status = options.status;
+    this.refusedOrigin = options.refusedOrigin;
   }
 
   /** What went wrong, without the URL: fixed text per code (and the status), safe to show. */

@@ -9,7 +9,7 @@ import type {
 } from "../events/scopegate-event.js";
 import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
 import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
-import { isAcceptableFetchUrl } from "./fetch-url.js";
+import { checkRedirectOrigins, isAcceptableFetchUrl } from "./fetch-url.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";
 
 /**
@@ -34,8 +34,18 @@ export interface DiscoveryOptions {
   failureBackoffMs?: number;
   /** Largest metadata body, in bytes, enforced while it streams in. Default: `524_288` (512 KiB). */
   maxResponseBytes?: number;
-  /** Redirects followed (each to `https:`, or loopback `http:`). Default: `3`. */
+  /**
+   * Redirects followed, each only within the metadata URL's origin (the issuer's) or to one of
+   * `redirectOrigins`, and never from `https:` to `http:`. Default: `3`.
+   */
   maxRedirects?: number;
+  /**
+   * Origins (`"https://login.example.com"`, with a port if not 443) a metadata request may be
+   * redirected to besides the issuer's own; `https:` is never redirected to `http:`. (The
+   * `jwks_uri` the metadata names may be on any `https:` origin; its requests follow the JWKS
+   * cache's `redirectOrigins`.) Default: `[]` (same origin only).
+   */
+  redirectOrigins?: readonly string[];
   /**
    * The only issuers discovery may fetch metadata for; any other is refused (`ERR_TOKEN_ISSUER`)
    * without a request. Default: `null` (the caller has already checked the issuer).
@@ -57,6 +67,7 @@ export const DISCOVERY_OPTION_KEYS = optionKeys<DiscoveryOptions>()([
   "failureBackoffMs",
   "maxResponseBytes",
   "maxRedirects",
+  "redirectOrigins",
   "issuers",
   "onEvent",
 ]);
@@ -105,6 +116,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
   const failureBackoffMs = checkMs("failureBackoffMs", options.failureBackoffMs, 5_000);
   const maxResponseBytes = checkCount("maxResponseBytes", options.maxResponseBytes, 524_288, 1);
   const maxRedirects = checkCount("maxRedirects", options.maxRedirects, 3, 0);
+  const redirectOrigins = checkRedirectOrigins("redirectOrigins", options.redirectOrigins);
   const onEvent = checkFunction("onEvent", options.onEvent);
   let allowed: ReadonlySet<string> | null = null;
   if (options.issuers !== undefined && options.issuers !== null) {
@@ -138,11 +150,12 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
           timeoutMs,
           maxResponseBytes,
           maxRedirects,
+          redirectOrigins,
           accept: "application/json",
         });
         const jwksUri = readMetadata(body, issuer, metadataUrl);
         state.jwksUri = jwksUri;
-        state.introspectionEndpoint = usableUrl(body.introspection_endpoint)?.href;
+        state.introspectionEndpoint = usableUrl(body.introspection_endpoint, issuer)?.href;
         state.fetchedAt = clock();
         state.lastError = undefined;
         state.limiter.recordSuccess();
@@ -243,13 +256,16 @@ export function metadataUrls(issuer: string): string[] {
 /** Checks metadata: exactly our issuer (mix-up defence), and a usable `jwks_uri`. Returns the latter. */
 function readMetadata(body: Readonly<Record<string, unknown>>, issuer: string, metadataUrl: string): string {
   if (body.issuer !== issuer) throw new RemoteFetchError("ERR_METADATA_ISSUER_MISMATCH", metadataUrl);
-  const url = usableUrl(body.jwks_uri);
+  const url = usableUrl(body.jwks_uri, issuer);
   if (url === undefined) throw new RemoteFetchError("ERR_METADATA_INVALID", metadataUrl);
   return url.href;
 }
 
-/** A metadata URL we may call: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
-function usableUrl(raw: unknown): URL | undefined {
+/**
+ * A metadata URL we may call: absolute, `https:` (or loopback `http:`, only for a loopback `http:`
+ * issuer: never down from `https:`), no credentials, no fragment. Any origin: the metadata names it.
+ */
+function usableUrl(raw: unknown, issuer: string): URL | undefined {
   let url: URL | undefined;
   try {
     url = typeof raw === "string" ? new URL(raw) : undefined;
@@ -259,5 +275,6 @@ function usableUrl(raw: unknown): URL | undefined {
   if (url === undefined || !isAcceptableFetchUrl(url) || url.username || url.password || url.hash) {
     return undefined;
   }
+  if (url.protocol !== "https:" && issuer.startsWith("https:")) return undefined;
   return url;
 }

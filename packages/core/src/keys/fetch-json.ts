@@ -1,5 +1,5 @@
 import { RemoteFetchError, type RemoteFetchErrorCode } from "../base/remote-fetch-error.js";
-import { isAcceptableFetchUrl } from "./fetch-url.js";
+import { isAcceptableFetchUrl, isAllowedRedirect } from "./fetch-url.js";
 
 export { RemoteFetchError, type RemoteFetchErrorCode } from "../base/remote-fetch-error.js";
 
@@ -14,6 +14,11 @@ export interface FetchJsonOptions {
   maxResponseBytes: number;
   /** Redirects followed before giving up. */
   maxRedirects: number;
+  /**
+   * Origins a redirect may lead to besides the requested URL's own (never `https:` to `http:`).
+   * Default: none.
+   */
+  redirectOrigins?: readonly string[];
   /** The `Accept` request header. */
   accept: string;
 }
@@ -32,7 +37,8 @@ export const globalFetch: FetchLike = (input, init) => fetch(input, init);
 
 /**
  * GETs a JSON object, fail-safe: one deadline for everything, `https:` only (loopback `http:` allowed)
- * on every hop, redirects followed by hand up to a limit, a 200 status, a JSON content type (or none),
+ * on every hop, redirects followed by hand up to a limit and only within `url`'s origin (or to one of
+ * `redirectOrigins`; never from `https:` to `http:`), a 200 status, a JSON content type (or none),
  * and a body size bound enforced while streaming. Rejects only with {@link RemoteFetchError}.
  */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchedJson> {
@@ -56,14 +62,33 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
 }
 
 function acceptableUrl(value: string, base?: URL): URL | undefined {
-  let url: URL;
+  const url = parsed(value, base);
+  return url === undefined || !isAcceptableFetchUrl(url) || url.username || url.password ? undefined : url;
+}
+
+function parsed(value: string, base?: URL): URL | undefined {
   try {
-    url = new URL(value, base);
+    return new URL(value, base);
   } catch {
     return undefined;
   }
-  if (!isAcceptableFetchUrl(url) || url.username || url.password) return undefined;
-  return url;
+}
+
+/** The next hop of a redirect from `target` (first requested: `first`), or the error that ends the fetch. */
+function redirectTarget(
+  location: string | null,
+  target: URL,
+  first: URL,
+  options: FetchJsonOptions,
+): URL | RemoteFetchError {
+  const next = location === null ? undefined : parsed(location, target);
+  if (next === undefined || next.username || next.password) {
+    return new RemoteFetchError("ERR_FETCH_REDIRECT", first.href);
+  }
+  if (!isAllowedRedirect(first, next, options.redirectOrigins ?? [])) {
+    return new RemoteFetchError("ERR_FETCH_REDIRECT_REFUSED", first.href, { refusedOrigin: next.origin });
+  }
+  return next;
 }
 
 async function exchange(url: string, options: FetchJsonOptions, signal: AbortSignal): Promise<FetchedJson> {
@@ -87,18 +112,21 @@ async function exchange(url: string, options: FetchJsonOptions, signal: AbortSig
     }
     if (REDIRECTS.has(response.status)) {
       discard(response);
-      const location = response.headers.get("location");
-      const next: URL | undefined = location === null ? undefined : acceptableUrl(location, target);
-      if (hop >= options.maxRedirects || next === undefined || seen.has(next.href)) {
+      const next = redirectTarget(response.headers.get("location"), target, first, options);
+      if (next instanceof RemoteFetchError) throw next;
+      if (hop >= options.maxRedirects || seen.has(next.href)) {
         throw new RemoteFetchError("ERR_FETCH_REDIRECT", href, { status: response.status });
       }
       target = next;
       continue;
     }
-    // A custom `fetch` that follows redirects itself must not smuggle in a non-https hop.
-    if (response.redirected && response.url && acceptableUrl(response.url) === undefined) {
-      discard(response);
-      throw new RemoteFetchError("ERR_FETCH_REDIRECT", href);
+    // A custom `fetch` that follows redirects itself must not smuggle in a hop we would refuse.
+    if (response.redirected && response.url) {
+      const landed = redirectTarget(response.url, target, first, options);
+      if (landed instanceof RemoteFetchError) {
+        discard(response);
+        throw landed;
+      }
     }
     if (response.status !== 200) {
       discard(response);

@@ -6,6 +6,7 @@ import type {
   StaleKeysServedEvent,
 } from "../events/scopegate-event.js";
 import { type FetchLike, globalFetch } from "./fetch-json.js";
+import { checkRedirectOrigins } from "./fetch-url.js";
 import { createMemoryJwksStore, type JwksStore } from "./jwks-store.js";
 
 export type { JwksFetchReason } from "../events/scopegate-event.js";
@@ -44,8 +45,19 @@ export interface JwksCacheOptions {
   timeoutMs?: number;
   /** Largest JWKS body, in bytes, enforced while it streams in. Default: `524_288` (512 KiB). */
   maxResponseBytes?: number;
-  /** Redirects followed (each to `https:`, or loopback `http:`). Default: `3`. */
+  /**
+   * Redirects followed, each only within the JWKS URL's origin or to one of `redirectOrigins`, and
+   * never from `https:` to `http:`. Default: `3`.
+   */
   maxRedirects?: number;
+  /**
+   * Origins (`"https://keys.example.com"`, with a port if not 443) a JWKS request may be redirected
+   * to besides the JWKS URL's own. Keys are trusted for where they come from: list only origins
+   * your authorization server controls. `https:` is never redirected to `http:`, whatever is listed;
+   * loopback `http:` origins help only when the JWKS URL itself is loopback `http:`.
+   * Default: `[]` (same origin only).
+   */
+  redirectOrigins?: readonly string[];
   /** Most keys kept from one JWKS; later entries are skipped. Default: `100`. */
   maxKeys?: number;
   /** Most JWKS URIs tracked at once (least recently used dropped first). Default: `100`. */
@@ -72,6 +84,7 @@ export const JWKS_CACHE_OPTION_KEYS = optionKeys<JwksCacheOptions>()([
   "timeoutMs",
   "maxResponseBytes",
   "maxRedirects",
+  "redirectOrigins",
   "maxKeys",
   "maxJwksUris",
   "store",
@@ -88,6 +101,7 @@ export interface ResolvedJwksCacheOptions {
   timeoutMs: number;
   maxResponseBytes: number;
   maxRedirects: number;
+  redirectOrigins: readonly string[];
   maxKeys: number;
   maxJwksUris: number;
   store: JwksStore;
@@ -126,6 +140,7 @@ export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwks
     timeoutMs: checkMs("timeoutMs", options.timeoutMs, 5_000, 1),
     maxResponseBytes: checkCount("maxResponseBytes", options.maxResponseBytes, 524_288, 1),
     maxRedirects: checkCount("maxRedirects", options.maxRedirects, 3, 0),
+    redirectOrigins: checkRedirectOrigins("redirectOrigins", options.redirectOrigins),
     maxKeys: checkCount("maxKeys", options.maxKeys, 100, 1),
     maxJwksUris,
     store,

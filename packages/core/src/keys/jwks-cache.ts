@@ -162,6 +162,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
           timeoutMs: config.timeoutMs,
           maxResponseBytes: config.maxResponseBytes,
           maxRedirects: config.maxRedirects,
+          redirectOrigins: config.redirectOrigins,
           accept: "application/jwk-set+json, application/json",
         });
         const parsedHere = parseJwks(body, url, config.maxKeys);
