@@ -332,6 +332,90 @@ describe("presets.entra", () => {
     expect(() => presets.entra({ tenantId: "contoso.onmicrosoft.com", audience: "a" })).toThrow(/GUID/);
   });
 
+  // ID tokens as Microsoft documents them (id-token-claims-reference): the audience is the client id
+  // (the API and the signing-in client share one app registration), neither azp nor appid.
+  const v2IdToken = {
+    aud: "6e74172b-be56-4843-9ff4-e66a39bb12e3",
+    iss: `https://login.microsoftonline.com/${tenantId}/v2.0`,
+    iat: common.iat,
+    nbf: common.nbf,
+    aio: "Df2UVXL1ix!lMCWMSOJBcFatzcGfvFGhjKv8q5g0x732dR5MB5BisvGQO7YWByjd8iQDLq!eGbIDakyp5mnOrcdqHeYSnltepQmRp6AIZ8jY",
+    name: "Abe Lincoln",
+    nonce: "123523",
+    oid: "00000000-0000-0000-66f3-3332eca7ea81",
+    preferred_username: "AbeLi@microsoft.com",
+    rh: "I",
+    roles: ["Calendar.Read", "Calendar.Write"],
+    sid: "00000000-0000-0000-8a6b-1a2b3c4d5e6f",
+    sub: "HKZpfaHyWadeOouYlitjrI-KffTm222X5rrV3xDqfKQ",
+    tid: tenantId,
+    uti: "AbeLiuti",
+    ver: "2.0",
+  };
+  const v1IdToken = {
+    aud: "6e74172b-be56-4843-9ff4-e66a39bb12e3",
+    iss: `https://sts.windows.net/${tenantId}/`,
+    iat: common.iat,
+    nbf: common.nbf,
+    amr: ["pwd"],
+    family_name: "Lincoln",
+    given_name: "Abe",
+    ipaddr: "203.0.113.7",
+    name: "Abe Lincoln",
+    nonce: "123523",
+    oid: "00000000-0000-0000-66f3-3332eca7ea81",
+    rh: "I",
+    roles: ["Calendar.Read", "Calendar.Write"],
+    sub: "HKZpfaHyWadeOouYlitjrI-KffTm222X5rrV3xDqfKQ",
+    tid: tenantId,
+    unique_name: "AbeLi@microsoft.com",
+    upn: "AbeLi@microsoft.com",
+    uti: "AbeLiuti",
+    ver: "1.0",
+  };
+  const without = (claims: Record<string, unknown>, ...names: string[]) =>
+    Object.fromEntries(Object.entries(claims).filter(([name]) => !names.includes(name)));
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a v2.0 ID token (nonce, no azp)", v2IdToken],
+    ["a v2.0 ID token from the code flow (no nonce, no azp)", without(v2IdToken, "nonce")],
+    [
+      "a v2.0 ID token with at_hash and c_hash",
+      { ...without(v2IdToken, "nonce"), at_hash: "lH2dEy1sE2g1vqtN1sJ3pA", c_hash: "kS1QqZb9a0j4zQ5Zx9JdXg" },
+    ],
+    ["a v1.0 ID token (nonce, no appid)", v1IdToken],
+    ["a v1.0 ID token from the code flow (no nonce, no appid)", without(v1IdToken, "nonce")],
+    ["a v2.0 access token that also carries nonce", { ...v2Claims, nonce: "123523" }],
+    ["a v2.0 access token that also carries at_hash", { ...v2Claims, at_hash: "lH2dEy1sE2g1vqtN1sJ3pA" }],
+    ["a v1.0 access token that also carries c_hash", { ...v1Claims, c_hash: "kS1QqZb9a0j4zQ5Zx9JdXg" }],
+    [
+      "a v2.0 token with appid instead of azp",
+      { ...without(v2Claims, "azp", "azpacr"), appid: v1Claims.appid },
+    ],
+    [
+      "a v1.0 token with azp instead of appid",
+      { ...without(v1Claims, "appid", "appidacr"), azp: v2Claims.azp },
+    ],
+    ["a v2.0-issuer token saying ver 1.0", { ...v2Claims, ver: "1.0" }],
+    ["a v1.0-issuer token saying ver 2.0", { ...v1Claims, ver: "2.0" }],
+    ["a v2.0 token without ver", without(v2Claims, "ver")],
+    ["an app-only token (no scp) whose idtyp is user", { ...v2Claims, idtyp: "user" }],
+  ])("refuses %s with 401 invalid_token", async (_title, claims) => {
+    const { authority, verifier } = await verifierFor(options);
+    const error = await verifier
+      .verify(await mintShaped(authority, claims, entraHeader(authority)))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ERR_TOKEN_TYPE", status: 401, error: "invalid_token" });
+    expect((error as { description: string }).description).toBe("The access token type is not accepted");
+  });
+
+  it("accepts a v2.0 delegated access token (scp, idtyp user) as an access token", async () => {
+    const { authority, verifier } = await verifierFor(options);
+    const claims = { ...v2Claims, scp: "Calendar.Read", idtyp: "user", name: "Abe Lincoln" };
+    const verified = await verifier.verify(await mintShaped(authority, claims, entraHeader(authority)));
+    expect(verified.clientId).toBe(v2Claims.azp);
+  });
+
   it("exposes the calling app as clientId: azp (v2.0) or appid (v1.0)", async () => {
     const { authority, verifier } = await verifierFor(options);
     const v2 = await verifier.verify(await mintShaped(authority, v2Claims, entraHeader(authority)));

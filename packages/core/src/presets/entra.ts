@@ -53,11 +53,34 @@ export function entraEndpoints(
   };
 }
 
+/** Claims only an ID token carries (OpenID Connect Core §2, §3.3.2.11): an access token never does. */
+const ID_TOKEN_CLAIMS = ["nonce", "at_hash", "c_hash"] as const;
+
+/**
+ * Whether `claims` (of a token from the issuer of `version`) are an Entra access token of that
+ * version, as Microsoft documents them (access-token-claims-reference, id-token-claims-reference):
+ * `ver` is the version; a v1.0 access token names its client in `appid`, a v2.0 one in `azp`, and
+ * an ID token carries neither; no `nonce`, `at_hash` or `c_hash`; `idtyp`, when present, is `"app"`
+ * for an app-only token (no `scp`) and `"user"` for a delegated one.
+ */
+export function isEntraAccessToken(
+  claims: Readonly<Record<string, unknown>>,
+  version: EntraTokenVersion,
+): boolean {
+  if (claims.ver !== version) return false;
+  const client = version === "1.0" ? claims.appid : claims.azp;
+  if (typeof client !== "string" || client.length === 0) return false;
+  if (ID_TOKEN_CLAIMS.some((name) => claims[name] !== undefined)) return false;
+  return claims.idtyp === undefined || claims.idtyp === (claims.scp === undefined ? "app" : "user");
+}
+
 /**
  * Microsoft Entra ID (Azure AD) app-only tokens: v1.0 issuer `https://sts.windows.net/{tid}/` and v2.0
  * issuer `https://login.microsoftonline.com/{tid}/v2.0`, each with its tenant's keys; `tid` must be
  * the tenant; permissions from the app roles in `roles`. The calling client is `azp` (v2.0) or
- * `appid` (v1.0).
+ * `appid` (v1.0). Only access tokens pass: an ID token (whose `aud` is the client id, so it would
+ * match when the API and the signing-in client share one app registration) is refused with
+ * `ERR_TOKEN_TYPE`, see {@link isEntraAccessToken}.
  */
 export function entra(options: EntraPresetOptions, overrides?: PresetOverrides): VerifierOptions {
   refusePresetKeys("entra", options, ENTRA_OPTION_KEYS, overrides);
@@ -91,6 +114,8 @@ export function entra(options: EntraPresetOptions, overrides?: PresetOverrides):
           if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tenantId) {
             throw new InvalidTokenError("ERR_TOKEN_CLAIM_INVALID");
           }
+          const version = claims.iss === endpoints["1.0"].issuer ? "1.0" : "2.0";
+          if (!isEntraAccessToken(claims, version)) throw new InvalidTokenError("ERR_TOKEN_TYPE");
           return true;
         },
       ],
