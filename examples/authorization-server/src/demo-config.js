@@ -96,8 +96,18 @@ export function demoOptions(env = process.env) {
   } catch {
     throw new Error("AUDIENCE must be an absolute URI (an RFC 8707 resource indicator)");
   }
+  const resources = (env.RESOURCES ?? "")
+    .split(",")
+    .map((resource) => resource.trim())
+    .filter((resource) => resource !== "");
+  if (!resources.every((resource) => URL.canParse(resource))) {
+    throw new Error(
+      "RESOURCES must be a comma-separated list of absolute URIs (RFC 8707 resource indicators)",
+    );
+  }
   return {
     audience,
+    resources,
     apiScopes: CALENDAR_SCOPES,
     clients: demoClients(env),
     introspectionClients: demoIntrospectionClients(env),

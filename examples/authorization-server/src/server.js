@@ -33,6 +33,9 @@ import { listenMutualTls, mutualTlsFeature } from "./mutual-tls.js";
 /**
  * @typedef {object} AuthorizationServerOptions
  * @property {string} audience the API (RFC 8707 resource) tokens are issued for; it becomes their `aud`
+ *   (also the resource of a token request that names none)
+ * @property {readonly string[]} [resources] further APIs tokens may be issued for: a request with
+ *   `resource=<one of them>` gets a token whose `aud` is that one. Default: `[]` (`audience` only).
  * @property {readonly string[]} apiScopes the scopes that API defines; a client gets those it asks for and is registered for
  * @property {readonly ClientRegistration[]} clients the registered clients
  * @property {readonly IntrospectionClientRegistration[]} [introspectionClients] resource servers allowed
@@ -89,6 +92,7 @@ function providerConfiguration(options, keys, mutualTlsUrl) {
     options.clients.filter((c) => c.accessTokenFormat === "opaque").map((c) => c.clientId),
   );
   const introspectors = new Set((options.introspectionClients ?? []).map((c) => c.clientId));
+  const resources = new Set([options.audience, ...(options.resources ?? [])]);
   const basic = /** @type {const} */ ("client_secret_basic");
   /** @type {import("oidc-provider").ClientMetadata[]} */
   const clients = [
@@ -140,15 +144,15 @@ function providerConfiguration(options, keys, mutualTlsUrl) {
       jwtIntrospection: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        // A client that names no resource gets a token for the one API this server knows.
+        // A client that names no resource gets a token for `audience`.
         defaultResource: () => options.audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator, client) => {
-          if (resourceIndicator !== options.audience) throw new errors.InvalidTarget();
+          if (!resources.has(resourceIndicator)) throw new errors.InvalidTarget();
           const registered = new Set((client.scope ?? "").split(" "));
           return {
             scope: options.apiScopes.filter((s) => registered.has(s)).join(" "),
-            audience: options.audience,
+            audience: resourceIndicator,
             accessTokenFormat: opaqueClients.has(client.clientId) ? "opaque" : "jwt",
             accessTokenTTL: ttlByClient.get(client.clientId) ?? defaultTtlSec,
             jwt: { sign: { alg: "RS256" } },

@@ -7,10 +7,14 @@ import { type AuthorizationServer, startAuthorizationServer } from "../src/serve
 // @scopegate/core in strict RFC 9068 mode, keys found by discovery from the issuer alone.
 
 const ADMIN_TOKEN = "admin-token-for-this-test";
+const MCP_API = "http://127.0.0.1:9/mcp";
 let server: AuthorizationServer;
 
 beforeAll(async () => {
-  server = await startAuthorizationServer({ ...demoOptions({}), adminToken: ADMIN_TOKEN });
+  server = await startAuthorizationServer({
+    ...demoOptions({ RESOURCES: MCP_API }),
+    adminToken: ADMIN_TOKEN,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -107,6 +111,22 @@ describe("demo authorization server", () => {
     });
     expect(status).toBe(400);
     expect(body.error).toBe("invalid_target");
+  });
+
+  it("issues a token for a further resource (RESOURCES) with that resource, and only it, as aud", async () => {
+    const { status, body } = await requestToken("task-service", "task-service-demo-secret", {
+      scope: "event.read",
+      resource: MCP_API,
+    });
+    expect(status).toBe(200);
+    const verified = await createVerifier({ issuer: server.issuer, resource: MCP_API }).verify(
+      body.access_token as string,
+    );
+    expect(verified.claims.aud).toBe(MCP_API);
+    await expect(strictVerifier().verify(body.access_token as string)).rejects.toMatchObject({
+      code: "ERR_TOKEN_AUDIENCE",
+    });
+    expect(() => demoOptions({ RESOURCES: "https://ok.example.com, not a uri" })).toThrow(/RESOURCES/);
   });
 
   it("gives the short-lived client one-second tokens", async () => {

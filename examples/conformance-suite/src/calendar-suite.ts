@@ -25,7 +25,8 @@ const PROTECTED: readonly { method: Method; path: string; scope: string[]; body?
   { method: "get", path: "/reports", scope: ["report.read"] },
 ];
 
-async function freePort(): Promise<number> {
+/** A port that was free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -34,7 +35,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function refusesConnections(port: number): Promise<boolean> {
+/** True when nothing accepts connections on 127.0.0.1:`port`. */
+export async function refusesConnections(port: number): Promise<boolean> {
   const { connect } = await import("node:net");
   return new Promise((resolve) => {
     const socket: Socket = connect(port, "127.0.0.1");

@@ -1,5 +1,5 @@
 export { type BehaviourTableOptions, type RunningApp, runBehaviourTable } from "./behaviour-table.js";
-export { runConformanceSuite } from "./calendar-suite.js";
+export { freePort, refusesConnections, runConformanceSuite } from "./calendar-suite.js";
 export { runDpopBehaviourTable } from "./dpop-table.js";
 export {
   type BearerFailureOptions,
@@ -9,6 +9,7 @@ export {
 } from "./expect-failure.js";
 export { bearer, type CallOptions, call, type Method } from "./http.js";
 export {
+  pnpmCommand,
   type RunningExample,
   resolveStartCommand,
   runToExit,
