@@ -1,7 +1,7 @@
 // One HTTP server in a process of its own, so autocannon (in another process) does not share its core.
 // Usage: node http-server.mjs <framework> <guard> <config json>
 //   framework: express | koa | fastify | hono | nest-express | nest-fastify
-//   guard:     bare | scopegate | scopegate-dpop (Express: DPoP allowed, proofs checked against config.dpopPublicUrl) | express-oauth2-jwt-bearer | noop (Koa, Hono: two pass-through middlewares;
+//   guard:     bare | scopegate | scopegate-dpop (Express: DPoP allowed, proofs checked against config.dpopPublicUrl) | express-oauth2-jwt-bearer | noop (Express, Koa, Hono: two pass-through middlewares;
 //              Fastify: an onRequest and a preHandler hook that do nothing; Nest: a global guard that lets everything through)
 // Prints { port } as one JSON line once listening; exits on SIGTERM.
 import "reflect-metadata";
@@ -23,6 +23,10 @@ async function expressApp() {
   const handler = (_req, res) => res.json(body);
   if (guard === "bare") {
     app.get("/events", handler);
+  } else if (guard === "noop") {
+    // Express's own cost of two middlewares in front of the route, doing nothing.
+    const pass = (_req, _res, next) => next();
+    app.get("/events", pass, pass, handler);
   } else if (guard === "scopegate" || guard === "scopegate-dpop") {
     const { bearerAuth, requireScope } = await import(process.env.SCOPEGATE_EXPRESS ?? "@scopegate/express");
     const dpop = guard === "scopegate-dpop" ? { dpop: { publicUrl: config.dpopPublicUrl } } : {};

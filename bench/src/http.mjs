@@ -10,6 +10,7 @@ import autocannon from "autocannon";
 
 const SCENARIOS = [
   { framework: "express", guard: "bare", workload: "repeated" },
+  { framework: "express", guard: "noop", workload: "repeated" },
   { framework: "express", guard: "scopegate", workload: "repeated" },
   { framework: "express", guard: "scopegate", workload: "distinct" },
   // The same token, DPoP-bound, with a fresh proof per request (as clients send them).
@@ -17,6 +18,7 @@ const SCENARIOS = [
   { framework: "express", guard: "express-oauth2-jwt-bearer", workload: "repeated" },
   { framework: "express", guard: "express-oauth2-jwt-bearer", workload: "distinct" },
   { framework: "koa", guard: "bare", workload: "repeated" },
+  { framework: "koa", guard: "noop", workload: "repeated" },
   { framework: "koa", guard: "scopegate", workload: "repeated" },
   { framework: "koa", guard: "scopegate", workload: "distinct" },
   { framework: "fastify", guard: "bare", workload: "repeated" },
@@ -28,9 +30,11 @@ const SCENARIOS = [
   { framework: "hono", guard: "scopegate", workload: "repeated" },
   { framework: "hono", guard: "scopegate", workload: "distinct" },
   { framework: "nest-express", guard: "bare", workload: "repeated" },
+  { framework: "nest-express", guard: "noop", workload: "repeated" },
   { framework: "nest-express", guard: "scopegate", workload: "repeated" },
   { framework: "nest-express", guard: "scopegate", workload: "distinct" },
   { framework: "nest-fastify", guard: "bare", workload: "repeated" },
+  { framework: "nest-fastify", guard: "noop", workload: "repeated" },
   { framework: "nest-fastify", guard: "scopegate", workload: "repeated" },
   { framework: "nest-fastify", guard: "scopegate", workload: "distinct" },
 ];
@@ -149,6 +153,12 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** Median, lowest and highest of a list of numbers (NaN left out). */
+function spread(values) {
+  const known = values.filter((v) => !Number.isNaN(v));
+  return { median: median(known), min: Math.min(...known), max: Math.max(...known) };
+}
+
 async function measure(server, url, tokens, seconds, connections) {
   const serverCpu = cpuSecondsOf(server.pid);
   const clientCpu = process.cpuUsage();
@@ -253,9 +263,14 @@ async function runFrameworks(
       if (proofs && proofs.dpop.used > proofs.dpop.size)
         log("  http: more DPoP requests than proofs: some were replays (counted as non-2xx)");
       const bareRuns = runs.get(bareScenario);
+      const noopScenario = scenarios.find((s) => s.guard === "noop");
+      const noopRuns = noopScenario ? runs.get(noopScenario) : undefined;
       for (const s of scenarios) {
         const list = runs.get(s);
         const pick = (field) => median(list.map((run) => run[field]));
+        // Server CPU per request added over a reference, round by round (the same machine load).
+        const added = (reference) =>
+          reference ? spread(list.map((run, i) => run.cpuPerRequestUs - reference[i].cpuPerRequestUs)) : null;
         rows.push({
           ...s,
           rps: pick("rps"),
@@ -267,6 +282,8 @@ async function runFrameworks(
           // Ratios to bare within each round (the same machine load), then their median.
           vsBare: median(list.map((run, i) => run.rps / bareRuns[i].rps)),
           cpuPerRequestUs: pick("cpuPerRequestUs"),
+          overBareUs: s.guard === "bare" ? null : added(bareRuns),
+          overNoopUs: s.guard === "bare" || s.guard === "noop" ? null : added(noopRuns),
           rounds: list,
         });
       }
@@ -279,25 +296,25 @@ async function runFrameworks(
 
 const pct = (share) => (Number.isNaN(share) ? "n/a" : `${Math.round(share * 100)}%`);
 
+/** `+12 µs (3 … 20)`: the median of the per-round differences and their range; `—` without one. */
+function addedText(added) {
+  if (!added || Number.isNaN(added.median)) return "—";
+  const signed = (v) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(1)}`;
+  return `${signed(added.median)} µs (${signed(added.min)} … ${signed(added.max)})`;
+}
+
 export function httpTable(rows, { seconds, rounds, connections, alg }) {
-  const cpuBare = Object.fromEntries(
-    rows.filter((r) => r.guard === "bare").map((r) => [r.framework, r.cpuPerRequestUs]),
-  );
   const out = [
-    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "vs bare" is the median of the ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request; "dpop" sends the repeated token DPoP-bound (\`cnf.jkt\`) as \`Authorization: DPoP\` with a fresh ES256 proof per request (signed before the clock starts).`,
+    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "added over bare" and "added over no-op" are the server CPU per request minus that of the bare route or of the no-op guard measured in the same round, as the median over the rounds and, in parentheses, the lowest and highest round; "vs bare" is the median of the req/s ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request; "dpop" sends the repeated token DPoP-bound (\`cnf.jkt\`) as \`Authorization: DPoP\` with a fresh ES256 proof per request (signed before the clock starts).`,
     "",
-    "| framework | route | token | req/s | p50 | p99 | vs bare | non-2xx | server CPU per request | server CPU | autocannon CPU |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| framework | route | token | server CPU per request | added over bare | added over no-op | req/s | p50 | p99 | vs bare | non-2xx | server CPU | autocannon CPU |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const label = r.guard === "bare" ? "bare" : r.guard === "scopegate-dpop" ? "scopegate, DPoP" : r.guard;
     const perRequest = Number.isNaN(r.cpuPerRequestUs) ? "n/a" : `${Math.round(r.cpuPerRequestUs)} µs`;
-    const extra =
-      r.guard === "bare" || Number.isNaN(r.cpuPerRequestUs)
-        ? ""
-        : ` (+${Math.round(r.cpuPerRequestUs - cpuBare[r.framework])})`;
     out.push(
-      `| ${r.framework} | ${label} | ${r.guard === "bare" ? "—" : r.workload} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.vsBare.toFixed(2)}× | ${r.non2xx} | ${perRequest}${extra} | ${pct(r.serverCpu)} | ${pct(r.clientCpu)} |`,
+      `| ${r.framework} | ${label} | ${r.guard === "bare" ? "—" : r.workload} | ${perRequest} | ${addedText(r.overBareUs)} | ${addedText(r.overNoopUs)} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.vsBare.toFixed(2)}× | ${r.non2xx} | ${pct(r.serverCpu)} | ${pct(r.clientCpu)} |`,
     );
   }
   return `${out.join("\n")}\n`;

@@ -51,7 +51,7 @@ const settings = quick
   : {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 250, windowMs: 50, repetitions: 15, algorithms: ALGORITHMS },
-      http: { seconds: 1, rounds: 6, warmupSeconds: 1, connections: 16 },
+      http: { seconds: 1, rounds: 10, warmupSeconds: 1, connections: 16 },
       memoryTokens: 1_000_000,
       memoryTwice: 100_000,
       dpop: { perWindow: 2_000, repetitions: 7 },

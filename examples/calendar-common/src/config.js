@@ -123,6 +123,15 @@ function readPemFile(name, file) {
 }
 
 /**
+ * Whether the service asks clients for a certificate (TLS on, with TLS_CA): then certificate-bound
+ * tokens can be used, and the RFC 9728 metadata says so.
+ * @param {import("./index.js").Config} config
+ */
+export function asksForClientCertificates(config) {
+  return config.tls !== null && config.tls.ca !== undefined;
+}
+
+/**
  * The options of `https.createServer()` (Nest's `httpsOptions`, Fastify's `https`) for these TLS
  * settings: with a CA, the server asks every client for a certificate of that CA but keeps
  * connections without one (or with one the CA did not issue) open: scopegate refuses the

@@ -116,6 +116,9 @@ export interface RunningServer {
 }
 
 /** What an example tells `runCalendar` about its framework. */
+/** Whether the service asks clients for a certificate (TLS with TLS_CA): certificate-bound tokens can be used. */
+export declare function asksForClientCertificates(config: Config): boolean;
+
 export interface CalendarFramework<App> {
   /** Builds the app from the calendar's verifier options; a thrown error is a bad setting (exit 2). */
   build(options: CalendarVerifierOptions, config: Config & { publicUrl: string }): App | Promise<App>;
@@ -138,6 +141,4 @@ export declare function listenNode(
 ): Promise<RunningServer>;
 export { authHealth } from "./auth-health.js";
 
-export declare function calendarResourceMetadata(
-  verifier: import("@scopegate/core").Verifier,
-): import("@scopegate/core").ResourceMetadata;
+export { calendarMetadataOptions, calendarResourceMetadata } from "./resource-metadata.js";

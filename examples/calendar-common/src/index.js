@@ -1,6 +1,7 @@
 // @ts-check
 export { authHealth } from "./auth-health.js";
 export {
+  asksForClientCertificates,
   CALENDAR_SCOPES,
   ConfigError,
   httpsOptions,
@@ -18,6 +19,6 @@ export {
   handleSignals,
 } from "./lifecycle.js";
 export { resolvePublicUrl } from "./public-url.js";
-export { calendarResourceMetadata } from "./resource-metadata.js";
+export { calendarMetadataOptions, calendarResourceMetadata } from "./resource-metadata.js";
 export { listenNode, runCalendar } from "./run-calendar.js";
 export { connectSharedState } from "./shared-state.js";

@@ -1,4 +1,18 @@
 import type { ResourceMetadata, Verifier } from "@scopegate/core";
 
+/** `clientCertificates`: the service asks clients for a certificate (TLS_CA). Default: `false`. */
+export interface CalendarMetadataSettings {
+  clientCertificates?: boolean;
+}
+
+/** The calendar's metadata options: its five scopes, and whether certificate-bound tokens can be used. */
+export declare function calendarMetadataOptions(settings?: CalendarMetadataSettings): {
+  scopesSupported: string[];
+  tlsClientCertificateBoundAccessTokens: boolean;
+};
+
 /** The calendar's RFC 9728 document (core's `createResourceMetadata`, the calendar's five scopes). */
-export declare function calendarResourceMetadata(verifier: Verifier): ResourceMetadata;
+export declare function calendarResourceMetadata(
+  verifier: Verifier,
+  settings?: CalendarMetadataSettings,
+): ResourceMetadata;

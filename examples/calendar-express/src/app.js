@@ -7,7 +7,7 @@ import {
   requireScopes,
   resourceMetadata,
 } from "@scopegate/express";
-import { authHealth, CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
@@ -15,13 +15,14 @@ import express from "express";
  * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
  * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
- * @param {{ verifier: import("@scopegate/express").Verifier }} options
+ * @param {{ verifier: import("@scopegate/express").Verifier, clientCertificates?: boolean }} options
+ *   `clientCertificates`: the server asks clients for a certificate (the metadata says so)
  * @returns {express.Express}
  */
-export function createApp({ verifier }) {
+export function createApp({ verifier, clientCertificates = false }) {
   const app = express();
   app.disable("x-powered-by");
-  app.use(resourceMetadata(verifier, { scopesSupported: CALENDAR_SCOPES }));
+  app.use(resourceMetadata(verifier, calendarMetadataOptions({ clientCertificates })));
   // Parsed before authentication so that a token sent in a form body as well as in the header is
   // seen (400 invalid_request). JSON is for POST /events.
   app.use(express.json(), express.urlencoded({ extended: false }));

@@ -11,7 +11,8 @@ import Fastify from "fastify";
  * routes stay outside it.
  *
  * @param {{ verifier: import("@scopegate/fastify").Verifier, https?: import("@scopegate-examples/calendar-common").HttpsSettings | null }} options
- *   `https`: serve HTTPS with these settings (`httpsOptions(config.tls)`); default HTTP
+ *   `https`: serve HTTPS with these settings (`httpsOptions(config.tls)`); default HTTP. With a `ca`,
+ *   clients are asked for a certificate, and the metadata says certificate-bound tokens can be used.
  * @returns {Promise<import("fastify").FastifyInstance>}
  */
 export async function createApp({ verifier, https = null }) {
@@ -24,7 +25,7 @@ export async function createApp({ verifier, https = null }) {
   const events = createEventStore();
 
   // RFC 9728: core answers GET (and the HEAD Fastify adds), the CORS preflight, and 405 for the rest.
-  const metadata = calendarResourceMetadata(verifier);
+  const metadata = calendarResourceMetadata(verifier, { clientCertificates: https?.ca !== undefined });
   app.route({
     method: ["GET", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
     url: metadata.path,

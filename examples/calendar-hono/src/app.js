@@ -11,10 +11,11 @@ import { HTTPException } from "hono/http-exception";
  * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`. Events live in memory. Web-standard only: the same app is
  * served by @hono/node-server here, and runs on Bun, Deno and Workers (../hono-worker).
  *
- * @param {{ verifier: import("@scopegate/hono").Verifier, events?: import("@scopegate-examples/calendar-common/events").EventStore }} options
+ * @param {{ verifier: import("@scopegate/hono").Verifier, events?: import("@scopegate-examples/calendar-common/events").EventStore, clientCertificates?: boolean }} options
+ *   `clientCertificates`: the Node server asks clients for a certificate (the metadata says so)
  * @returns {Hono<import("@scopegate/hono").AuthEnv>}
  */
-export function createApp({ verifier, events = createEventStore() }) {
+export function createApp({ verifier, events = createEventStore(), clientCertificates = false }) {
   /** @type {Hono<import("@scopegate/hono").AuthEnv>} */
   const app = new Hono();
   const auth = bearerAuth(verifier);
@@ -22,7 +23,7 @@ export function createApp({ verifier, events = createEventStore() }) {
   // RFC 9728 (when the verifier has a resource, as the Node service always does): core answers
   // GET/HEAD, the CORS preflight, and 405 for the rest.
   if (verifier.options.resource !== null) {
-    const metadata = calendarResourceMetadata(verifier);
+    const metadata = calendarResourceMetadata(verifier, { clientCertificates });
     app.all(metadata.path, (c) => {
       const { status, headers, body } = metadata.respond(c.req.method);
       return new Response(body ?? null, { status, headers });

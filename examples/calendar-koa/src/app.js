@@ -10,7 +10,7 @@ import {
   resourceMetadata,
   sendBearerError,
 } from "@scopegate/koa";
-import { authHealth, CALENDAR_SCOPES, createEventStore } from "@scopegate-examples/calendar-common";
+import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
@@ -18,13 +18,14 @@ import Koa from "koa";
  * `GET|POST /events`, `DELETE /events/:id`, `GET /reports`, and the RFC 9728 metadata at
  * `/.well-known/oauth-protected-resource`. Events live in memory.
  *
- * @param {{ verifier: import("@scopegate/koa").Verifier }} options
+ * @param {{ verifier: import("@scopegate/koa").Verifier, clientCertificates?: boolean }} options
+ *   `clientCertificates`: the server asks clients for a certificate (the metadata says so)
  * @returns {Koa}
  */
-export function createApp({ verifier }) {
+export function createApp({ verifier, clientCertificates = false }) {
   const app = new Koa();
   app.use(jsonErrors);
-  app.use(resourceMetadata(verifier, { scopesSupported: CALENDAR_SCOPES }));
+  app.use(resourceMetadata(verifier, calendarMetadataOptions({ clientCertificates })));
   // Parsed before authentication so that a token sent in a form body as well as in the header is
   // seen (400 invalid_request). JSON is for POST /events.
   app.use(bodyParser({ enableTypes: ["json", "form"] }));

@@ -8,17 +8,19 @@ import { eventStoreProvider } from "./events.js";
 @Module({})
 // biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories.
 export class AppModule {
-  static forRoot(verifierOptions: VerifierOptions): DynamicModule {
+  /** `clientCertificates`: the server asks clients for a certificate (TLS_CA); the metadata says so. */
+  static forRoot(verifierOptions: VerifierOptions, { clientCertificates = false } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         // The library's defaults throughout; one filter of our own renders every failure.
         // resourceMetadata: the RFC 9728 document, scopes_supported collected from the routes' decorators.
+        // Whether clients are asked for a certificate is known to the HTTPS server only: said here.
         ScopegateModule.forRoot({
           ...verifierOptions,
           guard: "global",
           exceptionFilter: false,
-          resourceMetadata: true,
+          resourceMetadata: { tlsClientCertificateBoundAccessTokens: clientCertificates },
         }),
       ],
       controllers: [CalendarController],

@@ -1,7 +1,7 @@
 // Starts the calendar service: settings from the environment, one `listening on` line on stdout,
 // exit code 2 on a bad setting, a clean exit 0 on SIGTERM or SIGINT (../../calendar-common).
 import "reflect-metadata";
-import { httpsOptions, runCalendar } from "@scopegate-examples/calendar-common";
+import { asksForClientCertificates, httpsOptions, runCalendar } from "@scopegate-examples/calendar-common";
 
 await runCalendar("calendar-nestjs", async () => {
   const { NestFactory } = await import("@nestjs/core");
@@ -9,7 +9,7 @@ await runCalendar("calendar-nestjs", async () => {
   return {
     async build(options, config) {
       const app = await NestFactory.create<import("@nestjs/platform-express").NestExpressApplication>(
-        AppModule.forRoot(options),
+        AppModule.forRoot(options, { clientCertificates: asksForClientCertificates(config) }),
         // No Nest logging: stdout carries only the `listening on` line; errors are one line on stderr.
         {
           logger: false,

@@ -130,6 +130,8 @@ export function runConformanceSuite(
           authorization_servers: [authority.issuer],
           bearer_methods_supported: ["header"],
         });
+        // Plain HTTP here: no client certificate can reach the service.
+        expect(res.body).not.toHaveProperty("tls_client_certificate_bound_access_tokens");
         expect([...res.body.scopes_supported].sort()).toEqual([
           "admin",
           "event.create",

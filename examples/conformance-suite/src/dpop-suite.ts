@@ -198,6 +198,17 @@ export function describeDpop(
       expect((await send(disabled, "/events", plain, { scheme: "Bearer" })).status).toBe(200);
     });
 
+    it("publishes what it enforces in the RFC 9728 metadata", async () => {
+      const metadata = async (service: RunningExample) =>
+        (await request(service.url).get("/.well-known/oauth-protected-resource")).body;
+      expect(await metadata(allowed)).toMatchObject({
+        dpop_signing_alg_values_supported: DPOP_ALGS.split(" "),
+        dpop_bound_access_tokens_required: false,
+      });
+      expect(await metadata(required)).toMatchObject({ dpop_bound_access_tokens_required: true });
+      expect(await metadata(disabled)).not.toHaveProperty("dpop_signing_alg_values_supported");
+    });
+
     it("exits with code 2 and one line on stderr naming DPOP when it is not allowed, required or disabled", async () => {
       const run = await runToExit(target, { ...env(), DPOP: "sometimes" });
       expect(run.code).toBe(2);

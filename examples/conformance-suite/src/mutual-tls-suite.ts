@@ -100,6 +100,27 @@ export function describeMutualTls(
       expect(service.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     });
 
+    it("says in its RFC 9728 metadata that certificate-bound tokens can be used", async () => {
+      const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        request(
+          `${service.url}/.well-known/oauth-protected-resource`,
+          { ca: certs.ca.cert, agent: false },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              text += chunk;
+            });
+            res.on("end", () => resolve(JSON.parse(text) as Record<string, unknown>));
+          },
+        )
+          .on("error", reject)
+          .end();
+      });
+      expect(answer.tls_client_certificate_bound_access_tokens).toBe(true);
+      expect(answer.resource).toBe(service.url);
+    });
+
     it("answers a token bound to the client's certificate with 200", async () => {
       const answer = await me(await bound(certs.client), certs.client);
       expect(answer.status).toBe(200);

@@ -66,6 +66,9 @@ export { createEventHub, type EventHub } from "./events/event-hub.js";
 export type {
   DiscoveryFailedEvent,
   DiscoverySucceededEvent,
+  IntrospectionCacheHitEvent,
+  IntrospectionFailedEvent,
+  IntrospectionSucceededEvent,
   JwksFetchFailedEvent,
   JwksFetchSucceededEvent,
   JwksRefreshFailedEvent,

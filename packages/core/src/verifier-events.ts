@@ -8,6 +8,8 @@ import type { Verifier } from "./verifier.js";
 
 /** A verifier's event plumbing; only built when it has listeners. */
 export interface VerifierEvents {
+  /** Delivers an event to the verifier's listeners, for the parts that report on their own (introspection, replay). */
+  readonly emit: ScopegateEventListener;
   /** Results the token cache is serving; each is taken out when reported. */
   readonly fromCache: WeakSet<VerifiedToken>;
   /** The verifier, reporting its decisions. */
@@ -30,12 +32,27 @@ export function createVerifierEvents(
   ownJwksCache?.subscribe?.(emit);
   discovery.subscribe?.(emit);
   const fromCache = new WeakSet<VerifiedToken>();
-  return { fromCache, observe: (verifier) => observeVerifier(verifier, emit, fromCache) };
+  const listening = listeningProbe(listeners);
+  return { emit, fromCache, observe: (verifier) => observeVerifier(verifier, emit, fromCache, listening) };
+}
+
+/**
+ * Whether any listener records anything now: `undefined` (always) unless every listener says when
+ * it does (`listener.listening`).
+ */
+function listeningProbe(listeners: readonly ScopegateEventListener[]): (() => boolean) | undefined {
+  const probes: (() => boolean)[] = [];
+  for (const listener of listeners) {
+    if (typeof listener.listening !== "function") return undefined;
+    probes.push(listener.listening);
+  }
+  if (probes.length === 1) return probes[0];
+  return () => probes.some((probe) => probe());
 }
 
 /**
  * A verifier that reports `token_verified` and `token_refused` to `emit`. Only verifiers with a
- * listener are wrapped: without one, nothing here runs. `fromCache` holds the results the token
+ * listener are wrapped: without one, nothing here runs; while `listening` says no, nearly nothing. `fromCache` holds the results the token
  * cache has just served (any other was verified afresh, or introspected); each is taken out when
  * reported.
  */
@@ -43,6 +60,7 @@ export function observeVerifier(
   verifier: Verifier,
   emit: ScopegateEventListener,
   fromCache: WeakSet<VerifiedToken>,
+  listening?: () => boolean,
 ): Verifier {
   const observe = (started: number, verifying: Promise<VerifiedToken>): Promise<VerifiedToken> =>
     verifying.then(
@@ -63,10 +81,14 @@ export function observeVerifier(
         throw error;
       },
     );
+  // While no listener records anything, a verification is not timed and builds no event.
+  const quiet = (): boolean => listening !== undefined && !listening();
   return {
     ...verifier,
-    verify: (token) => observe(performance.now(), verifier.verify(token)),
-    authenticate: (request) => observe(performance.now(), verifier.authenticate(request)),
+    verify: (token) =>
+      quiet() ? verifier.verify(token) : observe(performance.now(), verifier.verify(token)),
+    authenticate: (request) =>
+      quiet() ? verifier.authenticate(request) : observe(performance.now(), verifier.authenticate(request)),
     requireScopes(token, requirement) {
       try {
         verifier.requireScopes(token, requirement);

@@ -103,7 +103,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   });
   const events = createVerifierEvents(resolved.onEvent, options.jwksCache ? undefined : jwksCache, discovery);
   const keys: KeyLookup = createKeyLookup({ jwksCache, discovery, jwksUris: resolved.jwksUris });
-  const binding: BindingStep = createBindingStep(resolved.dpop, resolved.clientCertificate, resolved.clock);
+  const binding: BindingStep = createBindingStep(
+    resolved.dpop,
+    resolved.clientCertificate,
+    resolved.clock,
+    events?.emit,
+  );
   const extraction: BearerExtractionOptions = {
     allowQueryToken: resolved.allowQueryToken,
     allowBodyToken: resolved.allowBodyToken,
@@ -128,6 +133,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       claims: resolved,
       maxTokenBytes: resolved.maxTokenBytes,
       discoverEndpoint: (issuer) => discovery.introspectionEndpoint?.(issuer) ?? Promise.resolve(undefined),
+      emit: events?.emit,
       answerKey: async (selector) =>
         jwksCache.getKey(await keys.jwksUriFor(resolved.introspection?.issuer as string), selector),
       ...(resolved.validators.length > 0

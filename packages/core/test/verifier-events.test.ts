@@ -121,6 +121,31 @@ describe("verifier events", () => {
     expect(cacheEvents).toEqual(["fetch_succeeded"]);
   });
 
+  it("builds no verification event while its only listener says it is not listening, and does once it is", async () => {
+    let on = false;
+    const seen: string[] = [];
+    const listener = Object.assign((event: ScopegateEvent) => seen.push(event.type), {
+      listening: () => on,
+    });
+    const verifier = createVerifier({ ...authority.verifierOptions(), onEvent: listener });
+    const jwt = await authority.mint();
+    await verifier.verify(jwt);
+    await verifier.verify(await authority.tokens.expired()).catch(() => {});
+    expect(seen).toEqual(["fetch_succeeded"]); // key fetches are reported regardless
+    on = true;
+    await verifier.verify(jwt);
+    await verifier.verify(await authority.tokens.expired()).catch(() => {});
+    expect(seen).toEqual(["fetch_succeeded", "token_verified", "token_refused"]);
+  });
+
+  it("keeps reporting to every listener while any one is listening or has no listening()", async () => {
+    const quiet = Object.assign(() => {}, { listening: () => false });
+    const seen: string[] = [];
+    const { verifier } = observed({ onEvent: [quiet, (event) => seen.push(event.type)] });
+    await verifier.verify(await authority.mint());
+    expect(seen).toEqual(["fetch_succeeded", "token_verified"]);
+  });
+
   it("refuses an onEvent that is not a function with a TypeError naming the option", () => {
     expect(() => observed({ onEvent: "console.log" as unknown as () => void })).toThrow(/`onEvent`/);
     expect(() => observed({ onEvent: [() => {}, 1 as unknown as () => void] })).toThrow(TypeError);

@@ -16,6 +16,8 @@ export const ATTR_STATUS_CODE = "scopegate.response.status_code";
 export const ATTR_FETCH_REASON = "scopegate.jwks.fetch.reason";
 export const ATTR_KEY_COUNT = "scopegate.jwks.key_count";
 export const ATTR_UNKNOWN_KID_ACTION = "scopegate.jwks.unknown_kid.action";
+/** The `active` of an introspection answer (RFC 7662). */
+export const ATTR_INTROSPECTION_ACTIVE = "scopegate.introspection.active";
 export const ATTR_ERROR_TYPE = "error.type";
 export const ATTR_URL_FULL = "url.full";
 export const ATTR_SERVER_ADDRESS = "server.address";
@@ -25,6 +27,7 @@ export const ATTR_HTTP_STATUS_CODE = "http.response.status_code";
 export const SPAN_VERIFY = "scopegate.verify";
 export const SPAN_JWKS_FETCH = "scopegate.jwks.fetch";
 export const SPAN_DISCOVERY = "scopegate.discovery";
+export const SPAN_INTROSPECTION = "scopegate.introspection";
 
 /** Metric names. */
 export const METRIC_VERIFICATIONS = "scopegate.verifications";
@@ -37,3 +40,6 @@ export const METRIC_REFRESH_FAILURES = "scopegate.jwks.refresh_failures";
 export const METRIC_UNKNOWN_KID = "scopegate.jwks.unknown_kid";
 export const METRIC_DISCOVERIES = "scopegate.discovery.fetches";
 export const METRIC_REPLAYS = "scopegate.replays";
+export const METRIC_INTROSPECTIONS = "scopegate.introspection.requests";
+export const METRIC_INTROSPECTION_DURATION = "scopegate.introspection.duration";
+export const METRIC_INTROSPECTION_CACHE_HITS = "scopegate.introspection.cache_hits";

@@ -24,6 +24,7 @@ import {
   METRIC_VERIFICATION_DURATION,
   METRIC_VERIFICATIONS,
 } from "./attributes.js";
+import { createIntrospectionInstruments } from "./introspection-metrics.js";
 import { hostOf } from "./spans.js";
 import type { ResolvedTelemetryOptions } from "./telemetry-options.js";
 
@@ -71,6 +72,7 @@ export function createInstruments(meter: Meter, options: ResolvedTelemetryOption
     unit: "{fetch}",
   });
   const replays = counter(meter, METRIC_REPLAYS, "Replayed proofs of possession (e.g. DPoP `jti`).");
+  const introspection = createIntrospectionInstruments(meter);
 
   const clientLabel = (clientId: string | undefined): string | undefined => {
     const allowed = options.clientIds;
@@ -155,8 +157,15 @@ export function createInstruments(meter: Meter, options: ResolvedTelemetryOption
           if (failed) attributes[ATTR_ERROR_TYPE] = event.error.code;
           return discoveries.add(1, attributes);
         }
-        case "replay_detected":
-          return replays.add(1, { [ATTR_BINDING]: event.binding });
+        case "replay_detected": {
+          const attributes: Attributes = { [ATTR_BINDING]: event.binding };
+          if (event.issuer !== undefined) attributes[ATTR_ISSUER] = event.issuer;
+          return replays.add(1, attributes);
+        }
+        case "introspection_succeeded":
+        case "introspection_failed":
+        case "introspection_cache_hit":
+          return introspection(event);
       }
     },
   };

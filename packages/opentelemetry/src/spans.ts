@@ -2,6 +2,8 @@ import { type Attributes, context, SpanStatusCode, type Tracer } from "@opentele
 import type {
   DiscoveryFailedEvent,
   DiscoverySucceededEvent,
+  IntrospectionFailedEvent,
+  IntrospectionSucceededEvent,
   JwksFetchFailedEvent,
   JwksFetchSucceededEvent,
   TokenRefusedEvent,
@@ -13,6 +15,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_FETCH_REASON,
   ATTR_HTTP_STATUS_CODE,
+  ATTR_INTROSPECTION_ACTIVE,
   ATTR_ISSUER,
   ATTR_KEY_COUNT,
   ATTR_OAUTH_ERROR,
@@ -23,6 +26,7 @@ import {
   ATTR_TOKEN_CACHE_HIT,
   ATTR_URL_FULL,
   SPAN_DISCOVERY,
+  SPAN_INTROSPECTION,
   SPAN_JWKS_FETCH,
   SPAN_VERIFY,
 } from "./attributes.js";
@@ -99,10 +103,7 @@ export function recordFetch(tracer: Tracer, event: JwksFetchSucceededEvent | Jwk
       const host = hostOf(event.jwksUri);
       if (host !== undefined) attributes[ATTR_SERVER_ADDRESS] = host;
       if (event.type === "fetch_succeeded") attributes[ATTR_KEY_COUNT] = event.keyCount;
-      else {
-        attributes[ATTR_ERROR_TYPE] = event.error.code;
-        if (event.error.status !== undefined) attributes[ATTR_HTTP_STATUS_CODE] = event.error.status;
-      }
+      else setFailure(attributes, event.error.code, event.error.status);
       return attributes;
     },
     failed ? event.error.code : undefined,
@@ -121,14 +122,45 @@ export function recordDiscovery(tracer: Tracer, event: DiscoverySucceededEvent |
         [ATTR_ISSUER]: event.issuer,
       };
       if (event.type === "discovery_succeeded") attributes[ATTR_URL_FULL] = event.metadataUrl;
-      else {
-        attributes[ATTR_ERROR_TYPE] = event.error.code;
-        if (event.error.status !== undefined) attributes[ATTR_HTTP_STATUS_CODE] = event.error.status;
-      }
+      else setFailure(attributes, event.error.code, event.error.status);
       return attributes;
     },
     failed ? event.error.code : undefined,
   );
+}
+
+/** An introspection request (RFC 7662): never the token, never its hash. */
+export function recordIntrospection(
+  tracer: Tracer,
+  event: IntrospectionSucceededEvent | IntrospectionFailedEvent,
+): void {
+  const failed = event.type === "introspection_failed";
+  recordEnded(
+    tracer,
+    SPAN_INTROSPECTION,
+    event.durationMs,
+    () => {
+      const attributes: Attributes = {
+        [ATTR_OUTCOME]: failed ? "failure" : "success",
+        [ATTR_ISSUER]: event.issuer,
+      };
+      if (event.endpoint !== undefined) {
+        attributes[ATTR_URL_FULL] = event.endpoint;
+        const host = hostOf(event.endpoint);
+        if (host !== undefined) attributes[ATTR_SERVER_ADDRESS] = host;
+      }
+      if (event.type === "introspection_succeeded") attributes[ATTR_INTROSPECTION_ACTIVE] = event.active;
+      else setFailure(attributes, event.code, event.status);
+      return attributes;
+    },
+    failed ? event.code : undefined,
+  );
+}
+
+/** A failed fetch's code (`error.type`) and the HTTP status it got, if any. */
+function setFailure(attributes: Attributes, code: string, status: number | undefined): void {
+  attributes[ATTR_ERROR_TYPE] = code;
+  if (status !== undefined) attributes[ATTR_HTTP_STATUS_CODE] = status;
 }
 
 /** The host of a URL (`server.address`), `undefined` if it does not parse. */

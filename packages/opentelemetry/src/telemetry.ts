@@ -1,7 +1,8 @@
-import { metrics, trace } from "@opentelemetry/api";
+import { metrics, type Tracer, trace } from "@opentelemetry/api";
 import type { ScopegateEvent, ScopegateEventListener } from "@scopegate/core";
 import { createInstruments } from "./metrics.js";
-import { recordDiscovery, recordFetch, recordRefused, recordVerified } from "./spans.js";
+import { createTracerSource, recordingMeter } from "./providers.js";
+import { recordDiscovery, recordFetch, recordIntrospection, recordRefused, recordVerified } from "./spans.js";
 import { resolveTelemetryOptions, type TelemetryOptions } from "./telemetry-options.js";
 import { VERSION } from "./version.js";
 
@@ -11,30 +12,29 @@ export const INSTRUMENTATION_NAME = "@scopegate/opentelemetry";
 export interface Telemetry {
   /**
    * The listener to give scopegate: `createVerifier({ …, onEvent: telemetry.onEvent })`, the same
-   * in every adapter's options, or `jwksCache.subscribe(telemetry.onEvent)` for a shared cache.
+   * in every adapter's options, or `jwksCache.subscribe(telemetry.onEvent)` for a shared cache. Its
+   * `listening()` is `false` while no SDK is registered, so the verifier does not even build events.
    */
   readonly onEvent: ScopegateEventListener;
 }
 
 /**
  * Turns scopegate's events into OpenTelemetry spans and metrics, through `@opentelemetry/api` only:
- * with no SDK registered every call is a no-op. Options are checked now (a `TypeError` names a bad one).
+ * with no SDK registered nothing is built or recorded (no span is started, no instrument is created).
+ * Options are checked now (a `TypeError` names a bad one).
  */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const resolved = resolveTelemetryOptions(options);
-  const tracer = resolved.traces
-    ? (resolved.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, VERSION)
+  const tracerOf = resolved.traces
+    ? createTracerSource(resolved.tracerProvider ?? trace.getTracerProvider(), INSTRUMENTATION_NAME, VERSION)
+    : () => undefined;
+  const meter = resolved.metrics
+    ? recordingMeter(resolved.meterProvider ?? metrics.getMeterProvider(), INSTRUMENTATION_NAME, VERSION)
     : undefined;
-  const instruments = resolved.metrics
-    ? createInstruments(
-        (resolved.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME, VERSION),
-        resolved,
-      )
-    : undefined;
+  const instruments = meter && createInstruments(meter, resolved);
   const withClient = resolved.spanClientAttributes;
 
-  function traceEvent(event: ScopegateEvent): void {
-    if (tracer === undefined) return;
+  function traceEvent(tracer: Tracer, event: ScopegateEvent): void {
     switch (event.type) {
       case "token_verified":
         recordVerified(tracer, event, withClient);
@@ -51,13 +51,21 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       case "discovery_failed":
         recordDiscovery(tracer, event);
         break;
+      case "introspection_succeeded":
+      case "introspection_failed":
+        recordIntrospection(tracer, event);
+        break;
     }
   }
 
-  return {
-    onEvent(event) {
-      traceEvent(event);
+  const onEvent: ScopegateEventListener = Object.assign(
+    (event: ScopegateEvent): void => {
+      const tracer = tracerOf();
+      if (tracer !== undefined) traceEvent(tracer, event);
       instruments?.record(event);
     },
-  };
+    // Without an SDK nothing is recorded: the verifier then skips building and timing its events.
+    { listening: (): boolean => instruments !== undefined || tracerOf() !== undefined },
+  );
+  return { onEvent };
 }

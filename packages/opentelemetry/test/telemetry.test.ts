@@ -1,8 +1,15 @@
 import { readFileSync } from "node:fs";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import {
+  createNoopMeter,
+  ProxyTracerProvider,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
 import { createVerifier, type VerifierOptions } from "@scopegate/core";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTelemetry, type TelemetryOptions } from "../src/index.js";
 import { VERSION } from "../src/version.js";
 import { inMemorySdk, points } from "./support.js";
@@ -35,6 +42,20 @@ function instrumented(options: TelemetryOptions = {}, verifierOptions: Partial<V
     ...verifierOptions,
   });
   return { verifier, sdk };
+}
+
+/** The API's own proxy provider, counting the spans its tracers start (no-op ones included). */
+class CountingProxyTracerProvider extends ProxyTracerProvider {
+  spansStarted = 0;
+  override getTracer(name: string, version?: string): Tracer {
+    const tracer = super.getTracer(name, version);
+    const startSpan = tracer.startSpan.bind(tracer);
+    tracer.startSpan = (...args) => {
+      this.spansStarted += 1;
+      return startSpan(...args);
+    };
+    return tracer;
+  }
 }
 
 const spansNamed = (name: string) => sdk.spans.getFinishedSpans().filter((span) => span.name === name);
@@ -269,6 +290,63 @@ describe("createTelemetry", () => {
     const verifier = createVerifier({ ...authority.verifierOptions(), onEvent: telemetry.onEvent });
     await expect(verifier.verify(await authority.mint())).resolves.toBeDefined();
     await verifier.verify(await authority.tokens.expired()).catch(() => {});
+  });
+
+  it("starts no span, not even a no-op one, while the API's proxy has no SDK behind it", async () => {
+    const proxy = new CountingProxyTracerProvider();
+    const telemetry = createTelemetry({ tracerProvider: proxy, metrics: false });
+    const verifier = createVerifier({ ...authority.verifierOptions(), onEvent: telemetry.onEvent });
+    await verifier.verify(await authority.mint());
+    await verifier.verify(await authority.tokens.expired()).catch(() => {});
+    expect(proxy.spansStarted).toBe(0);
+  });
+
+  it("records spans from the moment an SDK is registered behind the proxy, after createTelemetry()", async () => {
+    sdk = inMemorySdk();
+    const telemetry = createTelemetry({ metrics: false }); // the global proxy, no SDK yet
+    const verifier = createVerifier({ ...authority.verifierOptions(), onEvent: telemetry.onEvent });
+    const token = await authority.mint();
+    await verifier.verify(token);
+    expect(sdk.spans.getFinishedSpans()).toHaveLength(0);
+    expect(trace.setGlobalTracerProvider(sdk.tracerProvider)).toBe(true);
+    try {
+      await verifier.verify(token);
+      expect(spansNamed("scopegate.verify")).toHaveLength(1);
+    } finally {
+      trace.disable();
+    }
+  });
+
+  it("says it is not listening while nothing can be recorded, so the verifier builds no events", () => {
+    const proxy = new ProxyTracerProvider();
+    const noop = { getMeter: () => createNoopMeter() };
+    const telemetry = createTelemetry({ tracerProvider: proxy, meterProvider: noop });
+    expect(telemetry.onEvent.listening?.()).toBe(false);
+    sdk = inMemorySdk();
+    proxy.setDelegate(sdk.tracerProvider);
+    expect(telemetry.onEvent.listening?.()).toBe(true);
+    const withMeter = createTelemetry({
+      tracerProvider: new ProxyTracerProvider(),
+      meterProvider: sdk.meterProvider,
+    });
+    expect(withMeter.onEvent.listening?.()).toBe(true);
+  });
+
+  it("creates no instrument and records nothing on the API's no-op meter", async () => {
+    const noop = createNoopMeter();
+    const created = [
+      vi.spyOn(noop, "createCounter"),
+      vi.spyOn(noop, "createHistogram"),
+      vi.spyOn(noop, "createUpDownCounter"),
+    ];
+    try {
+      const telemetry = createTelemetry({ meterProvider: { getMeter: () => noop }, traces: false });
+      const verifier = createVerifier({ ...authority.verifierOptions(), onEvent: telemetry.onEvent });
+      await verifier.verify(await authority.mint());
+      for (const spy of created) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of created) spy.mockRestore();
+    }
   });
 
   it("refuses unknown and ill-typed options with a TypeError naming them", () => {

@@ -1,5 +1,6 @@
 import type { MaybePromise } from "../base/maybe.js";
 import type { HeadersLike, RequestLike, VerifiedToken } from "../base/types.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import type { AcceptedSchemes, CredentialScheme } from "../http/bearer.js";
 import type { ChallengeSchemes } from "../http/challenge.js";
 import { CredentialsRequiredError, InvalidTokenError } from "../http/errors.js";
@@ -28,11 +29,15 @@ export interface BindingStep {
   ): MaybePromise<VerifiedToken>;
 }
 
-/** Creates the binding step for a verifier's DPoP options (and its clock). */
+/**
+ * Creates the binding step for a verifier's DPoP options (and its clock). `emit` receives
+ * `replay_detected`; `undefined` when nobody listens.
+ */
 export function createBindingStep(
   dpop: ResolvedDpopOptions,
   clientCertificate: ResolvedClientCertificateOptions,
   clock: () => number,
+  emit?: ScopegateEventListener,
 ): BindingStep {
   const readCertificate = createClientCertificateReader(clientCertificate, clock);
   const schemes: AcceptedSchemes = Object.freeze({
@@ -43,7 +48,7 @@ export function createBindingStep(
     bearer: schemes.bearer,
     dpopAlgs: dpop.mode === "disabled" ? null : dpop.algorithms,
   });
-  const dpopProof = dpop.mode === "disabled" ? undefined : createDpopProofCheck(dpop, clock);
+  const dpopProof = dpop.mode === "disabled" ? undefined : createDpopProofCheck(dpop, clock, emit);
 
   return {
     schemes,

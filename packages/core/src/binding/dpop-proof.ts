@@ -1,5 +1,6 @@
 import { andThen, type MaybePromise } from "../base/maybe.js";
 import type { VerifiedToken } from "../base/types.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { readHeader } from "../http/bearer.js";
 import {
   DpopNonceError,
@@ -106,7 +107,13 @@ function unavailable(cause: unknown): never {
   throw isBearerError(cause) ? cause : new DpopReplayUnavailableError({ cause });
 }
 
-function markUsed(options: ResolvedDpopOptions, replayKey: string, expiresAtMs: number): MaybePromise<void> {
+/** Records the proof's `jti`; a second use is refused, and reported to `onReplay` (if anyone listens). */
+function markUsed(
+  options: ResolvedDpopOptions,
+  replayKey: string,
+  expiresAtMs: number,
+  onReplay: (() => void) | undefined,
+): MaybePromise<void> {
   let first: MaybePromise<boolean>;
   try {
     first = options.replayStore.markUsed(replayKey, expiresAtMs);
@@ -114,13 +121,19 @@ function markUsed(options: ResolvedDpopOptions, replayKey: string, expiresAtMs: 
     return unavailable(cause);
   }
   const judge = (isFirst: boolean) => {
-    if (isFirst !== true) fail("ERR_DPOP_PROOF_REPLAYED");
+    if (isFirst === true) return;
+    onReplay?.();
+    fail("ERR_DPOP_PROOF_REPLAYED");
   };
   return first instanceof Promise ? first.then(judge, unavailable) : judge(first);
 }
 
-/** Creates the DPoP proof check of a verifier. */
-export function createDpopProofCheck(options: ResolvedDpopOptions, clock: () => number): DpopProofCheck {
+/** Creates the DPoP proof check of a verifier; `emit` receives `replay_detected` (none: nothing is built). */
+export function createDpopProofCheck(
+  options: ResolvedDpopOptions,
+  clock: () => number,
+  emit?: ScopegateEventListener,
+): DpopProofCheck {
   const proofKeys = createProofKeys();
   const nonces = options.nonce;
 
@@ -157,7 +170,15 @@ export function createDpopProofCheck(options: ResolvedDpopOptions, clock: () => 
           const expiresAtMs =
             ((proof.claims.iat as number) + options.maxAgeSec + options.clockToleranceSec) * 1000;
           return andThen(sha256Base64url(`${key.thumbprint}.${proof.claims.jti as string}`), (replayKey) =>
-            andThen(markUsed(options, replayKey, expiresAtMs), () => result(verified, nonceAge)),
+            andThen(
+              markUsed(
+                options,
+                replayKey,
+                expiresAtMs,
+                emit && (() => emit({ type: "replay_detected", binding: "dpop", issuer: verified.issuer })),
+              ),
+              () => result(verified, nonceAge),
+            ),
           );
         },
       ),

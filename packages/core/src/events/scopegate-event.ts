@@ -157,8 +157,49 @@ export interface ReplayDetectedEvent {
 }
 
 /**
- * Everything scopegate reports: what the verifier decided, and what its JWKS cache and discovery
- * did. Events carry configuration (issuers, URLs), counts, durations, codes, and for verified
+ * An introspection request (RFC 7662) got a usable answer: the token is `active` or not. Nothing from
+ * the token, its hash, or the answer's claims is reported.
+ */
+export interface IntrospectionSucceededEvent {
+  type: "introspection_succeeded";
+  /** The endpoint asked (configuration or metadata). */
+  endpoint: string;
+  /** The authorization server that answered (the introspection `issuer`). */
+  issuer: string;
+  /** The answer's `active`. */
+  active: boolean;
+  /** How long the request took, in milliseconds, connection to checked answer. */
+  durationMs: number;
+}
+
+/** An introspection gave no usable answer: the request is refused with 503 (and a backoff starts). */
+export interface IntrospectionFailedEvent {
+  type: "introspection_failed";
+  /** The endpoint asked; `undefined` when none could be found (discovery failed). */
+  endpoint: string | undefined;
+  issuer: string;
+  /** Why: a stable code (`ERR_INTROSPECTION_TIMEOUT`, `ERR_INTROSPECTION_STATUS`, …). */
+  code: string;
+  /** The endpoint's HTTP status, for `ERR_INTROSPECTION_STATUS` and `ERR_INTROSPECTION_CLIENT_AUTH`. */
+  status: number | undefined;
+  /** How long the failed attempt took, in milliseconds. */
+  durationMs: number;
+}
+
+/**
+ * A token checked by introspection was answered without a request of its own: from the answer cache,
+ * or by sharing a request already under way for the same token.
+ */
+export interface IntrospectionCacheHitEvent {
+  type: "introspection_cache_hit";
+  issuer: string;
+  /** The cached answer's `active` (an inactive answer is kept `inactiveMaxAgeSec`). */
+  active: boolean;
+}
+
+/**
+ * Everything scopegate reports: what the verifier decided, and what its JWKS cache, discovery,
+ * introspection and proof-of-possession checks did. Events carry configuration (issuers, URLs), counts, durations, codes, and for verified
  * tokens their issuer, client id and scopes; never the token or anything else taken from it.
  */
 export type ScopegateEvent =
@@ -171,7 +212,10 @@ export type ScopegateEvent =
   | UnknownKidEvent
   | DiscoverySucceededEvent
   | DiscoveryFailedEvent
-  | ReplayDetectedEvent;
+  | ReplayDetectedEvent
+  | IntrospectionSucceededEvent
+  | IntrospectionFailedEvent
+  | IntrospectionCacheHitEvent;
 
 /** Every event `type`. */
 export type ScopegateEventType = ScopegateEvent["type"];
@@ -180,4 +224,13 @@ export type ScopegateEventType = ScopegateEvent["type"];
  * Receives events. Called synchronously where the event happens; what it throws, or a promise it
  * returns rejects with, is ignored. Keep it cheap: it runs on the request path.
  */
-export type ScopegateEventListener = (event: ScopegateEvent) => void;
+export interface ScopegateEventListener {
+  (event: ScopegateEvent): void;
+  /**
+   * Optional: whether the listener records anything right now (an OpenTelemetry bridge with no SDK
+   * registered does not). While every listener of a verifier has it and all answer `false`, the
+   * verifier builds and times no `token_verified` or `token_refused` event: a listener that records
+   * nothing then costs nothing. Asked once per verification: keep it to a field read or two.
+   */
+  readonly listening?: () => boolean;
+}

@@ -1,5 +1,6 @@
 import type { CryptoKey } from "jose";
 import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
+import type { IntrospectionFailedEvent, IntrospectionSucceededEvent } from "../events/scopegate-event.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { IntrospectionStore } from "./introspection-store.js";
 
@@ -32,17 +33,11 @@ export interface IntrospectionCacheOptions {
   store?: IntrospectionStore;
 }
 
-/** What an introspection reports through `onEvent`: never the token, never its hash. */
-export type IntrospectionEvent =
-  | { type: "introspection_succeeded"; endpoint: string; active: boolean; durationMs: number }
-  | {
-      type: "introspection_failed";
-      endpoint: string | undefined;
-      /** Why: a stable code (`ERR_INTROSPECTION_TIMEOUT`, `ERR_INTROSPECTION_STATUS`, …). */
-      code: string;
-      status: number | undefined;
-      durationMs: number;
-    };
+/**
+ * What an introspection reports through `introspection.onEvent` (the verifier's `onEvent` gets these
+ * and `introspection_cache_hit`): never the token, never its hash.
+ */
+export type IntrospectionEvent = IntrospectionSucceededEvent | IntrospectionFailedEvent;
 
 export interface IntrospectionOptions {
   /**
@@ -88,7 +83,10 @@ export interface IntrospectionOptions {
   failureBackoffMs?: number;
   /** The answer cache; `false` introspects every request. Default: `{}` (on, with the defaults above). */
   cache?: IntrospectionCacheOptions | false;
-  /** Receives each introspection's outcome. What it throws is ignored. Default: none. */
+  /**
+   * Receives each introspection request's outcome. What it throws is ignored. Deprecated: the
+   * verifier's `onEvent` receives the same events, and `introspection_cache_hit`. Default: none.
+   */
   onEvent?: (event: IntrospectionEvent) => void;
 }
 

@@ -1,6 +1,7 @@
 import type { Algorithm } from "../base/algorithms.js";
 import { emitSafely } from "../base/option-checks.js";
 import type { JwtClaims, JwtHeader, VerifiedToken } from "../base/types.js";
+import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { IntrospectionUnavailableError, InvalidTokenError } from "../http/errors.js";
 import type { FetchLike } from "../keys/fetch-json.js";
 import { createRefetchLimiter } from "../keys/refetch-limiter.js";
@@ -33,6 +34,8 @@ export interface IntrospectorContext {
   discoverEndpoint: (issuer: string) => Promise<string | undefined>;
   /** The issuer's signing key for a signed answer. */
   answerKey: AnswerKeyLookup;
+  /** The verifier's event listeners (`undefined` when nobody listens: no event is built). */
+  emit?: ScopegateEventListener | undefined;
   /** The verifier's own checks (custom validators), run on every use after the built-in ones. */
   validate?: (claims: Readonly<JwtClaims>, header: Readonly<JwtHeader>) => void | Promise<void>;
 }
@@ -71,7 +74,7 @@ export function createIntrospector(
   const cache = createIntrospectionCache(options.cache, clock);
   const limiter = createRefetchLimiter({ cooldownMs: 0, failureBackoffMs: options.failureBackoffMs });
   const clientAuth = createClientAuth(options);
-  const emit = (event: IntrospectionEvent) => emitSafely(options.onEvent, event);
+  const emit = reporter(options.onEvent, context.emit);
 
   const unavailable = (cause: IntrospectionFailure | undefined, waitMs: number) =>
     new IntrospectionUnavailableError({ cause, retryAfterSec: Math.max(1, waitMs / 1000) });
@@ -123,9 +126,10 @@ export function createIntrospector(
       url = await endpoint();
       const answer = await ask(token, url);
       limiter.recordSuccess();
-      emit({
+      emit?.({
         type: "introspection_succeeded",
         endpoint: url,
+        issuer: options.issuer,
         active: answer.active,
         durationMs: clock() - started,
       });
@@ -136,9 +140,10 @@ export function createIntrospector(
           ? error
           : new IntrospectionFailure("ERR_INTROSPECTION_RESPONSE", { endpoint: url });
       limiter.recordFailure(clock());
-      emit({
+      emit?.({
         type: "introspection_failed",
         endpoint: url,
+        issuer: options.issuer,
         code: failure.code,
         status: failure.status,
         durationMs: clock() - started,
@@ -150,7 +155,14 @@ export function createIntrospector(
   async function verify(token: string): Promise<VerifiedToken> {
     if (typeof token !== "string" || token.length === 0) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
     if (token.length > context.maxTokenBytes) throw new InvalidTokenError("ERR_TOKEN_TOO_LARGE");
-    const record = await cache.lookup(await hashToken(token), () => introspect(token));
+    let asked = false;
+    const record = await cache.lookup(await hashToken(token), () => {
+      asked = true;
+      return introspect(token);
+    });
+    if (!asked && context.emit !== undefined) {
+      context.emit({ type: "introspection_cache_hit", issuer: options.issuer, active: record.active });
+    }
     if (!record.active || record.claims === undefined) throw new InvalidTokenError("ERR_TOKEN_INACTIVE");
     checkIntrospectedClaims(record.claims, context.claims, clock() / 1000);
     if (context.validate !== undefined) await context.validate(record.claims, INTROSPECTED_HEADER);
@@ -170,5 +182,21 @@ export function createIntrospector(
         );
       }
     },
+  };
+}
+
+/**
+ * One function reporting an introspection's outcome to the deprecated `introspection.onEvent` and to
+ * the verifier's listeners; `undefined` when there are neither, so no event is built.
+ */
+function reporter(
+  legacy: ((event: IntrospectionEvent) => void) | undefined,
+  emit: ScopegateEventListener | undefined,
+): ((event: IntrospectionEvent) => void) | undefined {
+  if (legacy === undefined) return emit;
+  if (emit === undefined) return (event) => emitSafely(legacy, event);
+  return (event) => {
+    emitSafely(legacy, event);
+    emit(event);
   };
 }
