@@ -1,9 +1,15 @@
 import { createResourceMetadata, type ResourceMetadataOptions, type Verifier } from "@scopegate/core";
-import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+} from "fastify";
 import fp from "fastify-plugin";
 
 /** Every method but HEAD, which Fastify adds to a GET route itself. */
-const METHODS = ["GET", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
+const METHODS: HTTPMethods[] = ["GET", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
 
 /**
  * A plugin that serves the verifier's RFC 9728 protected resource metadata at its path (the path of
