@@ -193,6 +193,7 @@ export {
   type EntraPresetOptions,
   type EntraTokenVersion,
   type KeycloakPresetOptions,
+  type KeycloakRoleSource,
   type OktaPresetOptions,
   type PresetOptions,
   type PresetOverrides,
@@ -206,6 +207,7 @@ export {
   type RequireScopesOptions,
   readScopes,
   requireScopes,
+  type ScopeClaim,
   type ScopeRequirement,
 } from "./token/scopes.js";
 export { DEFAULT_TOKEN_CACHE_ENTRIES, type TokenCacheOptions } from "./token/token-cache.js";

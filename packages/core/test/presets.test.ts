@@ -516,11 +516,75 @@ describe("presets.keycloak", () => {
     expect(legacy.issuer).toBe("https://sso.example.com/auth/realms/calendar");
   });
 
-  it("accepts a Keycloak service-account token and reads scope", async () => {
+  it("accepts a Keycloak service-account token and reads scope, then the API client's roles", async () => {
     const { authority, verifier } = await verifierFor(options);
     const verified = await verifier.verify(await mintShaped(authority, claims, { typ: "JWT" }));
     expect(verified.clientId).toBe("task-service");
-    expect(verified.scopes).toEqual(["profile", "email", "event.read", "event.create"]);
+    expect(verified.scopes).toEqual(["profile", "email", "event.read", "event.create", "event-writer"]);
+    expect(options.scopeClaims).toEqual(["scope", ["resource_access", "calendar-api", "roles"]]);
+  });
+
+  const scopesWithRoles = async (roles: readonly ("client" | "realm")[]) => {
+    const preset = presets.keycloak({
+      baseUrl: "https://sso.example.com",
+      realm: "calendar",
+      audience: "calendar-api",
+      roles,
+    });
+    const { authority, verifier } = await verifierFor(preset);
+    return (await verifier.verify(await mintShaped(authority, claims, { typ: "JWT" }))).scopes;
+  };
+
+  it.each<[readonly ("client" | "realm")[], string[]]>([
+    [
+      ["client", "realm"],
+      ["event-writer", "offline_access", "default-roles-calendar"],
+    ],
+    [["realm"], ["offline_access", "default-roles-calendar"]],
+    [[], []],
+  ])("reads roles %j after scope", async (roles, extra) => {
+    expect(await scopesWithRoles(roles)).toEqual([
+      "profile",
+      "email",
+      "event.read",
+      "event.create",
+      ...extra,
+    ]);
+  });
+
+  it("reads the roles of every listed audience client, never another client's", async () => {
+    const two = presets.keycloak({
+      baseUrl: "https://sso.example.com",
+      realm: "calendar",
+      audience: ["calendar-api", "tasks-api"],
+    });
+    const { authority, verifier } = await verifierFor(two);
+    const token = await mintShaped(
+      authority,
+      {
+        ...claims,
+        resource_access: { "tasks-api": { roles: ["task.read"] }, account: { roles: ["manage-account"] } },
+      },
+      { typ: "JWT" },
+    );
+    expect((await verifier.verify(token)).scopes).toEqual([
+      "profile",
+      "email",
+      "event.read",
+      "event.create",
+      "task.read",
+    ]);
+  });
+
+  it("refuses an unknown roles source at set-up", () => {
+    expect(() =>
+      presets.keycloak({
+        baseUrl: "https://sso.example.com",
+        realm: "calendar",
+        audience: "a",
+        roles: ["groups"] as never,
+      }),
+    ).toThrow(/roles/);
   });
 
   it("rejects a Keycloak ID token (typ claim ID) with 401 ERR_TOKEN_TYPE", async () => {

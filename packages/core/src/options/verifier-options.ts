@@ -20,6 +20,7 @@ import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.
 import { JWKS_CACHE_OPTION_KEYS } from "../keys/jwks-cache-options.js";
 import type { TokenTypeMode } from "../token/claims.js";
 import type { ClaimValidator } from "../token/current-claims.js";
+import type { ScopeClaim } from "../token/scopes.js";
 import {
   DEFAULT_TOKEN_CACHE_ENTRIES,
   TOKEN_CACHE_OPTION_KEYS,
@@ -82,8 +83,14 @@ export interface VerifierBaseOptions {
   tokenType?: TokenTypeMode;
   /** Claims that must be present besides `exp` (always required). Default: `[]`. */
   requiredClaims?: readonly string[];
-  /** Claims scopes are read from, in order. `scope` is space-delimited; arrays are taken as they are. Default: `["scope", "scp"]`. */
-  scopeClaims?: readonly string[];
+  /**
+   * Claims scopes are read from, in order: a claim's name, or the path of member names to a nested
+   * claim (`["realm_access", "roles"]`, `["resource_access", "my-client", "roles"]`). Strings are
+   * space-delimited; arrays are taken as they are. A value of another type, or a path that meets a
+   * non-object on the way, fails the token (`ERR_TOKEN_CLAIM_INVALID`); an absent one grants
+   * nothing. Default: `["scope", "scp"]`.
+   */
+  scopeClaims?: readonly ScopeClaim[];
   /** Accepted calling clients (the first of `clientIdClaims` present). Default: `null` (any client). */
   allowedClientIds?: readonly string[] | null;
   /**
@@ -226,7 +233,7 @@ export interface ResolvedVerifierOptions {
   maxTokenAgeSec: number | null;
   tokenType: TokenTypeMode;
   requiredClaims: readonly string[];
-  scopeClaims: readonly string[];
+  scopeClaims: readonly ScopeClaim[];
   allowedClientIds: ReadonlySet<string> | null;
   clientIdClaims: readonly string[];
   validators: readonly ClaimValidator[];
@@ -262,6 +269,27 @@ function nonEmptyStrings(option: string, value: unknown, what: string): string[]
     }
   }
   return list as string[];
+}
+
+/** Deepest scope claim path accepted: no token nests deeper (token-format's MAX_JSON_DEPTH). */
+const MAX_SCOPE_CLAIM_PATH = 32;
+
+/** `scopeClaims`: claim names, and paths (non-empty arrays of member names) to nested claims. */
+function scopeClaimList(value: unknown): ScopeClaim[] {
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : null;
+  if (!list || list.length === 0) {
+    return fail("scopeClaims", 'give claim names or paths, e.g. ["scope", ["realm_access", "roles"]].');
+  }
+  return list.map((entry) => {
+    if (!Array.isArray(entry)) return nonEmptyStrings("scopeClaims", [entry], "claim names")[0]!;
+    if (entry.length === 0 || entry.length > MAX_SCOPE_CLAIM_PATH) {
+      fail(
+        "scopeClaims",
+        `a path needs 1 to ${MAX_SCOPE_CLAIM_PATH} member names, e.g. ["realm_access", "roles"].`,
+      );
+    }
+    return Object.freeze(nonEmptyStrings("scopeClaims", entry, "member names"));
+  });
 }
 
 function nonNegative(option: string, value: unknown, fallback: number): number {
@@ -406,9 +434,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       (Array.isArray(options.requiredClaims) && options.requiredClaims.length === 0)
         ? []
         : nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names"),
-    scopeClaims: options.scopeClaims
-      ? nonEmptyStrings("scopeClaims", options.scopeClaims, "claim names")
-      : ["scope", "scp"],
+    scopeClaims: options.scopeClaims ? scopeClaimList(options.scopeClaims) : ["scope", "scp"],
     clientIdClaims: options.clientIdClaims
       ? nonEmptyStrings("clientIdClaims", options.clientIdClaims, "claim names")
       : ["client_id", "azp"],

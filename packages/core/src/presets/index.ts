@@ -8,7 +8,7 @@ import { supertokens } from "./supertokens.js";
 export type { Auth0PresetOptions } from "./auth0.js";
 export type { CognitoPresetOptions } from "./cognito.js";
 export type { EntraPresetOptions, EntraTokenVersion } from "./entra.js";
-export type { KeycloakPresetOptions } from "./keycloak.js";
+export type { KeycloakPresetOptions, KeycloakRoleSource } from "./keycloak.js";
 export type { OktaPresetOptions } from "./okta.js";
 export type { PresetOptions, PresetOverrides } from "./shared.js";
 export type { SuperTokensPresetOptions } from "./supertokens.js";

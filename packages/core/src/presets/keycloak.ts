@@ -1,12 +1,14 @@
 import { optionKeys } from "../base/option-keys.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { ClaimValidator, VerifierOptions } from "../options/verifier-options.js";
+import type { ScopeClaim } from "../token/scopes.js";
 import {
   allowList,
   baseUrl,
   PRESET_OPTION_KEYS,
   type PresetOptions,
   type PresetOverrides,
+  presetError,
   refusePresetKeys,
   requireString,
   stringList,
@@ -21,12 +23,23 @@ export interface KeycloakPresetOptions extends PresetOptions {
   realm: string;
   /** This API's client id as an audience mapper puts it in `aud`. */
   audience: string | readonly string[];
+  /**
+   * Roles read as scopes besides `scope`: `"client"`, the roles of this API's own client
+   * (`resource_access.<audience>.roles`, for each audience listed; roles its administrators define
+   * for it), and `"realm"`, the realm roles (`realm_access.roles`, shared by every client of the
+   * realm). `[]` reads `scope` only. Default: `["client"]`.
+   */
+  roles?: readonly KeycloakRoleSource[];
 }
+
+/** Where the Keycloak preset reads roles: the API client's own roles, or the realm's. */
+export type KeycloakRoleSource = "client" | "realm";
 
 const KEYCLOAK_OPTION_KEYS = optionKeys<KeycloakPresetOptions>()([
   "baseUrl",
   "realm",
   "audience",
+  "roles",
   ...PRESET_OPTION_KEYS,
 ]);
 
@@ -38,23 +51,41 @@ export const keycloakAccessTokenOnly: ClaimValidator = (claims) => {
 
 /**
  * Keycloak: issuer `{baseUrl}/realms/{realm}`, keys at `{issuer}/protocol/openid-connect/certs`,
- * scopes from `scope`, and the `typ` claim must be `Bearer` when present. The calling client is
- * `client_id` (service accounts) or `azp`.
+ * scopes from `scope` and then the roles `roles` names (by default this API client's own,
+ * `resource_access.<audience>.roles`), and the `typ` claim must be `Bearer` when present. The calling
+ * client is `client_id` (service accounts) or `azp`.
  */
 export function keycloak(options: KeycloakPresetOptions, overrides?: PresetOverrides): VerifierOptions {
   refusePresetKeys("keycloak", options, KEYCLOAK_OPTION_KEYS, overrides);
   const base = withoutTrailingSlash(baseUrl("keycloak", "baseUrl", options?.baseUrl));
   const realm = requireString("keycloak", "realm", options.realm);
   const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
+  const audience = stringList("keycloak", "audience", options.audience);
   return withOverrides(
     {
       issuer,
-      audience: stringList("keycloak", "audience", options.audience),
+      audience,
       jwksUri: `${issuer}/protocol/openid-connect/certs`,
-      scopeClaims: ["scope"],
+      scopeClaims: keycloakScopeClaims(audience, options.roles),
       allowedClientIds: allowList("keycloak", options),
       validators: [keycloakAccessTokenOnly],
     },
     overrides,
   );
+}
+
+/** `scope`, then the role claims `roles` names (checked). */
+function keycloakScopeClaims(audience: readonly string[], roles: unknown = ["client"]): ScopeClaim[] {
+  if (!Array.isArray(roles) || roles.some((source) => source !== "client" && source !== "realm")) {
+    throw presetError(
+      "keycloak",
+      "roles",
+      'expected an array of "client" and/or "realm" (or [] for scope only).',
+    );
+  }
+  const claims: ScopeClaim[] = ["scope"];
+  if (roles.includes("client"))
+    for (const client of audience) claims.push(["resource_access", client, "roles"]);
+  if (roles.includes("realm")) claims.push(["realm_access", "roles"]);
+  return claims;
 }

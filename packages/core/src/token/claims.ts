@@ -2,6 +2,7 @@ import { isSameResource } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import type { InvalidTokenCode } from "../http/errors.js";
 import { InvalidTokenError } from "../http/errors.js";
+import { type ScopeClaim, scopeClaimValue } from "./scopes.js";
 
 /** How the JOSE `typ` header is checked. */
 export type TokenTypeMode =
@@ -21,7 +22,7 @@ export interface ClaimCheckOptions {
   readonly maxTokenAgeSec: number | null;
   readonly tokenType: TokenTypeMode;
   readonly requiredClaims: readonly string[];
-  readonly scopeClaims: readonly string[];
+  readonly scopeClaims: readonly ScopeClaim[];
   readonly allowedClientIds: ReadonlySet<string> | null;
   readonly clientIdClaims: readonly string[];
   /**
@@ -124,8 +125,8 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   if (options.audiences !== null)
     checkAudience(claims.aud, options.audiences, options.resourceAudience ?? null);
 
-  for (const name of options.scopeClaims) {
-    const value = claims[name];
+  for (const claim of options.scopeClaims) {
+    const value = scopeClaimValue(claims, claim);
     if (value === undefined) continue;
     const ok =
       typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));

@@ -1,8 +1,30 @@
 import type { JwtClaims } from "../base/types.js";
 import { DEFAULT_REALM, InsufficientScopeError } from "../http/errors.js";
 
+/**
+ * Where scopes are read from: a top-level claim's name (`"scope"`), or the path of member names to a
+ * nested one (`["realm_access", "roles"]`, `["resource_access", "my-client", "roles"]`).
+ */
+export type ScopeClaim = string | readonly string[];
+
 /** Default claims scopes are read from. */
-export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ["scope", "scp"];
+export const DEFAULT_SCOPE_CLAIMS: readonly ScopeClaim[] = ["scope", "scp"];
+
+/**
+ * The value at `claim` in `claims`: `undefined` when a member on the way is absent (own members
+ * only: nothing inherited is read), `null` when one on the way is present but not a JSON object
+ * (the claim is then malformed).
+ */
+export function scopeClaimValue(claims: Readonly<JwtClaims>, claim: ScopeClaim): unknown {
+  if (typeof claim === "string") return Object.hasOwn(claims, claim) ? claims[claim] : undefined;
+  let value: unknown = claims;
+  for (const name of claim) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+    if (!Object.hasOwn(value, name)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return value;
+}
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 /** Scope tokens separated by single spaces: every piece of `split(" ")` is a scope token. */
@@ -30,12 +52,12 @@ function addScopeList(list: string, scopes: string[]): void {
  */
 export function readScopes(
   claims: Readonly<JwtClaims>,
-  claimNames: readonly string[] = DEFAULT_SCOPE_CLAIMS,
+  claimNames: readonly ScopeClaim[] = DEFAULT_SCOPE_CLAIMS,
 ): string[] {
   const scopes: string[] = [];
-  for (const name of claimNames) {
-    if (!Object.hasOwn(claims, name)) continue;
-    const value = claims[name];
+  for (const claim of claimNames) {
+    const value = scopeClaimValue(claims, claim);
+    if (value === undefined) continue;
     if (typeof value === "string" && SCOPE_LIST.test(value)) {
       // The common case, checked in one scan: only duplicates are left to drop.
       addScopeList(value, scopes);
@@ -66,14 +88,15 @@ let lastList: { value: string; list: readonly string[] } = { value: "", list: Ob
  */
 export function readFrozenScopes(
   claims: Readonly<JwtClaims>,
-  claimNames: readonly string[],
+  claimNames: readonly ScopeClaim[],
 ): readonly string[] {
   let present = 0;
   let value: unknown;
-  for (const name of claimNames) {
-    if (Object.hasOwn(claims, name)) {
+  for (const claim of claimNames) {
+    const found = scopeClaimValue(claims, claim);
+    if (found !== undefined) {
       present++;
-      value = claims[name];
+      value = found;
     }
   }
   if (present !== 1 || typeof value !== "string" || value.length > FROZEN_LIST_MAX_LENGTH) {

@@ -1,11 +1,11 @@
 import type { JwtClaims, JwtHeader, VerifiedToken } from "../base/types.js";
 import { clientIdOf } from "./claims.js";
 import { readTokenBinding } from "./confirmation.js";
-import { readFrozenScopes } from "./scopes.js";
+import { readFrozenScopes, type ScopeClaim } from "./scopes.js";
 
 /** What the result step reads from the verifier's options. */
 export interface VerifiedTokenOptions {
-  readonly scopeClaims: readonly string[];
+  readonly scopeClaims: readonly ScopeClaim[];
   readonly clientIdClaims: readonly string[];
 }
 
