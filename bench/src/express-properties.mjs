@@ -15,12 +15,12 @@ const token = Object.freeze({ subject: "task-service", scopes: Object.freeze(["e
 const context = Object.freeze({ verifier: {}, token, handleErrors: "fallback" });
 const CONTEXT = Symbol.for("scopegate.express.context");
 const contexts = new WeakMap();
-const tokens = new WeakMap();
-// Read through the prototype for the accessor variant only: other variants' own `auth` shadows it.
+// The accessor @scopegate/express defines on the app's request prototype (other variants' own
+// `auth` shadows it).
 Object.defineProperty(app.request, "auth", {
   configurable: true,
   get() {
-    return tokens.get(this);
+    return contexts.get(this)?.token;
   },
   set(value) {
     Object.defineProperty(this, "auth", { value, writable: true, configurable: true, enumerable: true });
@@ -45,7 +45,7 @@ function expressRequest() {
 
 const VARIANTS = {
   "nothing (Express alone)": () => undefined,
-  "two properties: symbol context + req.auth (today)": (req) => {
+  "two properties: symbol context + req.auth (@scopegate/express before)": (req) => {
     req[CONTEXT] = context;
     req.auth = token;
   },
@@ -56,9 +56,9 @@ const VARIANTS = {
   "WeakMap only (no req.auth)": (req) => {
     contexts.set(req, context);
   },
-  "req.auth as an accessor on the app's request prototype, token and context in WeakMaps": (req) => {
+  "req.auth an accessor on app.request, context in a WeakMap (@scopegate/express now)": (req) => {
     contexts.set(req, context);
-    tokens.set(req, token);
+    if (Object.hasOwn(req, "auth")) delete req.auth;
   },
   "res.locals.auth, context in a WeakMap": (req, res) => {
     contexts.set(req, context);

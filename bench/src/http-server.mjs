@@ -47,8 +47,26 @@ async function expressApp() {
       handler,
     );
   }
+  if (process.env.BENCH_EVENT_LOOP) await addEventLoopRoutes(app);
   return new Promise((resolve) => {
     const server = app.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+/**
+ * For the event-loop phase (after the measured route, so that it does not change its routing):
+ * `GET /health`, a cheap unguarded route whose latency is probed, and `GET /loop`, this process's
+ * event-loop delay since the last `GET /loop` (milliseconds: p50, p99, max), then reset.
+ */
+async function addEventLoopRoutes(app) {
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  app.get("/health", (_req, res) => res.json({ ok: true }));
+  app.get("/loop", (_req, res) => {
+    const ms = (ns) => ns / 1e6;
+    res.json({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) });
+    delay.reset();
   });
 }
 

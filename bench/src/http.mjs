@@ -47,7 +47,7 @@ let PINNED = false;
  * go to CPU 0), so that the scheduler never puts autocannon and a server on one core for part of a
  * round. Returns whether it could; `unpin` gives this process every CPU back.
  */
-function pin() {
+export function pin() {
   if (availableParallelism() < 2) return false;
   try {
     execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
@@ -56,7 +56,7 @@ function pin() {
     return false;
   }
 }
-function unpin() {
+export function unpin() {
   try {
     execFileSync("taskset", ["-p", "-c", `0-${availableParallelism() - 1}`, String(process.pid)], {
       stdio: "ignore",
@@ -66,7 +66,7 @@ function unpin() {
   }
 }
 
-async function startServer(framework, guard, config) {
+export async function startServer(framework, guard, config, env = process.env) {
   const args = [
     new URL("./http-server.mjs", import.meta.url).pathname,
     framework,
@@ -74,8 +74,8 @@ async function startServer(framework, guard, config) {
     JSON.stringify(config),
   ];
   const child = PINNED
-    ? spawn("taskset", ["-c", "0", process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"] })
-    : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    ? spawn("taskset", ["-c", "0", process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"], env })
+    : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env });
   const lines = createInterface({ input: child.stdout });
   const [line] = await Promise.race([
     once(lines, "line"),
@@ -107,7 +107,7 @@ function requestHeaders(tokens) {
   };
 }
 
-function cannon(url, tokens, seconds, connections) {
+export function cannon(url, tokens, seconds, connections) {
   const headersOf = requestHeaders(tokens);
   const options = {
     url,

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createDpopKey } from "@scopegate/testing";
 import { dpopTable, runDpop } from "./dpop.mjs";
+import { eventLoopTable, runEventLoop } from "./event-loop.mjs";
 import {
   ALGORITHMS,
   AUDIENCE,
@@ -24,7 +25,7 @@ const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
   .split(",");
-const phases = only ?? ["micro", "http", "memory", "dpop"];
+const phases = only ?? ["micro", "http", "eventloop", "memory", "dpop"];
 // --libraries=scopegate,fast-jwt: only these in the micro benchmark.
 const libraries = args
   .find((a) => a.startsWith("--libraries="))
@@ -44,6 +45,7 @@ const settings = quick
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 150, windowMs: 40, repetitions: 9, algorithms: ALGORITHMS },
       http: { seconds: 1, rounds: 3, warmupSeconds: 0.5, connections: 16 },
+      eventLoop: { seconds: 1, rounds: 2, connections: 16 },
       memoryTokens: 160_000,
       memoryTwice: 30_000,
       dpop: { perWindow: 500, repetitions: 3 },
@@ -52,6 +54,7 @@ const settings = quick
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 250, windowMs: 50, repetitions: 15, algorithms: ALGORITHMS },
       http: { seconds: 1, rounds: 10, warmupSeconds: 1, connections: 16 },
+      eventLoop: { seconds: 2, rounds: 5, connections: 16 },
       memoryTokens: 1_000_000,
       memoryTwice: 100_000,
       dpop: { perWindow: 2_000, repetitions: 7 },
@@ -125,6 +128,19 @@ try {
       log,
     );
     sections.push("### HTTP", "", httpTable(raw.http, { ...settings.http, alg: "RS256" }));
+  }
+  if (phases.includes("eventloop")) {
+    log("event-loop benchmark");
+    raw.eventLoop = await runEventLoop(
+      {
+        config,
+        repeatedToken: fixtures.repeated.RS256,
+        distinctTokens: fixtures.pools.RS256,
+        ...settings.eventLoop,
+      },
+      log,
+    );
+    sections.push("### Event loop", "", eventLoopTable(raw.eventLoop, settings.eventLoop));
   }
   if (phases.includes("memory")) {
     log("memory benchmark");

@@ -146,11 +146,11 @@ describe("scope middlewares", () => {
     const verifier = createVerifier(authority.verifierOptions({ audience: "https://a.scopegate.test" }));
     const app = express();
     app.get("/", bearerAuth(verifier, { credentialsRequired: false }), (req, res) =>
-      res.json({ hasAuth: "auth" in req, auth: req.auth ?? null }),
+      res.json({ own: Object.hasOwn(req, "auth"), auth: req.auth ?? null }),
     );
     const running = await listen(app);
     try {
-      expect((await request(running.url).get("/")).body).toEqual({ hasAuth: false, auth: null });
+      expect((await request(running.url).get("/")).body).toEqual({ own: false, auth: null });
     } finally {
       await running.close();
     }
