@@ -16,5 +16,6 @@ export {
   type StartCommand,
   spawnExample,
 } from "./process.js";
+export { expectResourceMetadataAnswers } from "./resource-metadata.js";
 export { runCalendarSmoke, type StartedService } from "./smoke.js";
 export { CREDENTIAL_CASES, type CredentialCase, type Credentials } from "./token-cases.js";

@@ -6,6 +6,7 @@ export {
   createVerifier,
   type HandleErrors,
   isBearerError,
+  type ResourceMetadataOptions,
   ScopegateConfigurationError,
   type VerifiedToken,
   type Verifier,
@@ -15,4 +16,5 @@ export type { ScopegateHook } from "./context.js";
 export { sendBearerError } from "./errors.js";
 export { type ScopegatePluginOptions, scopegate } from "./plugin.js";
 export { requireScope, requireScopes } from "./require-scopes.js";
+export { resourceMetadata } from "./resource-metadata.js";
 export type { RouteScopes } from "./route-config.js";

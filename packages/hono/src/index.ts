@@ -6,6 +6,7 @@ export {
   createVerifier,
   type HandleErrors,
   isBearerError,
+  type ResourceMetadataOptions,
   ScopegateConfigurationError,
   type VerifiedToken,
   type Verifier,
@@ -15,3 +16,4 @@ export { type BearerAuthMiddleware, bearerAuth } from "./bearer-auth.js";
 export type { AuthEnv, AuthVariables } from "./context.js";
 export { bearerErrorResponse, toHTTPException } from "./errors.js";
 export { requireScope, requireScopes } from "./require-scopes.js";
+export { resourceMetadata } from "./resource-metadata.js";
