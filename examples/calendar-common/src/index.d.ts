@@ -141,4 +141,4 @@ export declare function listenNode(
 ): Promise<RunningServer>;
 export { authHealth } from "./auth-health.js";
 
-export { calendarMetadataOptions, calendarResourceMetadata } from "./resource-metadata.js";
+export { calendarMetadataOptions } from "./resource-metadata.js";

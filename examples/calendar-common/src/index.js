@@ -19,6 +19,6 @@ export {
   handleSignals,
 } from "./lifecycle.js";
 export { resolvePublicUrl } from "./public-url.js";
-export { calendarMetadataOptions, calendarResourceMetadata } from "./resource-metadata.js";
+export { calendarMetadataOptions } from "./resource-metadata.js";
 export { listenNode, runCalendar } from "./run-calendar.js";
 export { connectSharedState } from "./shared-state.js";

@@ -1,5 +1,3 @@
-import type { ResourceMetadata, Verifier } from "@scopegate/core";
-
 /** `clientCertificates`: the service asks clients for a certificate (TLS_CA). Default: `false`. */
 export interface CalendarMetadataSettings {
   clientCertificates?: boolean;
@@ -10,9 +8,3 @@ export declare function calendarMetadataOptions(settings?: CalendarMetadataSetti
   scopesSupported: string[];
   tlsClientCertificateBoundAccessTokens: boolean;
 };
-
-/** The calendar's RFC 9728 document (core's `createResourceMetadata`, the calendar's five scopes). */
-export declare function calendarResourceMetadata(
-  verifier: Verifier,
-  settings?: CalendarMetadataSettings,
-): ResourceMetadata;

@@ -1,9 +1,8 @@
 // @ts-check
 /**
- * The calendar's RFC 9728 document for adapters without a metadata helper of their own (Fastify,
- * Hono): core builds the answer, the example only hands it to its framework.
+ * What every calendar's RFC 9728 document says beyond what the adapter derives from the verifier.
+ * Node-free, so that the Worker can use it.
  */
-import { createResourceMetadata } from "@scopegate/core";
 import { CALENDAR_SCOPES } from "./scopes.js";
 
 /**
@@ -16,13 +15,4 @@ export function calendarMetadataOptions({ clientCertificates = false } = {}) {
     scopesSupported: [...CALENDAR_SCOPES],
     tlsClientCertificateBoundAccessTokens: clientCertificates,
   };
-}
-
-/**
- * @param {import("@scopegate/core").Verifier} verifier
- * @param {{ clientCertificates?: boolean }} [options] `clientCertificates`: the server asks for them
- * @returns {import("@scopegate/core").ResourceMetadata}
- */
-export function calendarResourceMetadata(verifier, options) {
-  return createResourceMetadata(verifier, calendarMetadataOptions(options));
 }

@@ -1,7 +1,13 @@
 // @ts-check
 import formbody from "@fastify/formbody";
-import { isBearerError, requireScopes, scopegate, sendBearerError } from "@scopegate/fastify";
-import { authHealth, calendarResourceMetadata, createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  isBearerError,
+  requireScopes,
+  resourceMetadata,
+  scopegate,
+  sendBearerError,
+} from "@scopegate/fastify";
+import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
 import Fastify from "fastify";
 
 /**
@@ -24,17 +30,10 @@ export async function createApp({ verifier, https = null }) {
   await app.register(formbody);
   const events = createEventStore();
 
-  // RFC 9728: core answers GET (and the HEAD Fastify adds), the CORS preflight, and 405 for the rest.
-  const metadata = calendarResourceMetadata(verifier, { clientCertificates: https?.ca !== undefined });
-  app.route({
-    method: ["GET", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
-    url: metadata.path,
-    handler: async (request, reply) => {
-      const { status, headers, body } = metadata.respond(request.method);
-      reply.code(status).headers(headers);
-      return body ?? "";
-    },
-  });
+  // RFC 9728, outside the scopegate plugin's context: the document needs no token.
+  await app.register(
+    resourceMetadata(verifier, calendarMetadataOptions({ clientCertificates: https?.ca !== undefined })),
+  );
 
   app.get("/health", async () => ({ ok: true }));
 

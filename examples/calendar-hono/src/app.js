@@ -1,8 +1,8 @@
 // @ts-check
-import { bearerAuth, requireScope, requireScopes } from "@scopegate/hono";
+import { bearerAuth, requireScope, requireScopes, resourceMetadata } from "@scopegate/hono";
 import { authHealth } from "@scopegate-examples/calendar-common/auth-health";
 import { createEventStore } from "@scopegate-examples/calendar-common/events";
-import { calendarResourceMetadata } from "@scopegate-examples/calendar-common/resource-metadata";
+import { calendarMetadataOptions } from "@scopegate-examples/calendar-common/resource-metadata";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 
@@ -20,14 +20,10 @@ export function createApp({ verifier, events = createEventStore(), clientCertifi
   const app = new Hono();
   const auth = bearerAuth(verifier);
 
-  // RFC 9728 (when the verifier has a resource, as the Node service always does): core answers
-  // GET/HEAD, the CORS preflight, and 405 for the rest.
+  // RFC 9728, before authentication (when the verifier has a resource, as the Node service's always
+  // does): GET/HEAD, the CORS preflight, and 405 for the rest.
   if (verifier.options.resource !== null) {
-    const metadata = calendarResourceMetadata(verifier, { clientCertificates });
-    app.all(metadata.path, (c) => {
-      const { status, headers, body } = metadata.respond(c.req.method);
-      return new Response(body ?? null, { status, headers });
-    });
+    app.use(resourceMetadata(verifier, calendarMetadataOptions({ clientCertificates })));
   }
 
   app.get("/health", (c) => c.json({ ok: true }));
