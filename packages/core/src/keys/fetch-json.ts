@@ -1,4 +1,5 @@
 import { RemoteFetchError, type RemoteFetchErrorCode } from "../base/remote-fetch-error.js";
+import { isConnectionReset } from "./connection-reset.js";
 import { isAcceptableFetchUrl, isAllowedRedirect } from "./fetch-url.js";
 
 export { RemoteFetchError, type RemoteFetchErrorCode } from "../base/remote-fetch-error.js";
@@ -99,17 +100,7 @@ async function exchange(url: string, options: FetchJsonOptions, signal: AbortSig
   for (let hop = 0; ; hop++) {
     const href: string = target.href;
     seen.add(href);
-    let response: Response;
-    try {
-      response = await options.fetch(href, {
-        method: "GET",
-        headers: { accept: options.accept },
-        redirect: "manual",
-        signal,
-      });
-    } catch (cause) {
-      throw failure(signal, "ERR_FETCH_NETWORK", href, cause);
-    }
+    const response = await send(href, options, signal);
     if (REDIRECTS.has(response.status)) {
       discard(response);
       const next = redirectTarget(response.headers.get("location"), target, first, options);
@@ -139,6 +130,30 @@ async function exchange(url: string, options: FetchJsonOptions, signal: AbortSig
     }
     const bytes = await readBounded(response, options.maxResponseBytes, signal, href);
     return { url: href, body: parseObject(bytes, href) };
+  }
+}
+
+/**
+ * One GET of `href`. A connection reset under the request (a reused idle keep-alive connection the
+ * server had just closed) is retried once, at once, on a new connection, within the same deadline;
+ * any other failure, or a second reset, is `ERR_FETCH_NETWORK`.
+ */
+async function send(href: string, options: FetchJsonOptions, signal: AbortSignal): Promise<Response> {
+  const init: RequestInit = {
+    method: "GET",
+    headers: { accept: options.accept },
+    redirect: "manual",
+    signal,
+  };
+  try {
+    return await options.fetch(href, init);
+  } catch (cause) {
+    if (signal.aborted || !isConnectionReset(cause)) throw failure(signal, "ERR_FETCH_NETWORK", href, cause);
+  }
+  try {
+    return await options.fetch(href, init);
+  } catch (cause) {
+    throw failure(signal, "ERR_FETCH_NETWORK", href, cause);
   }
 }
 
