@@ -91,29 +91,27 @@ export {
   formatChallenges,
 } from "./http/challenge.js";
 export {
+  type BearerErrorCode,
+  type BearerErrorType,
+  ERROR_CODES,
+  type InvalidDpopProofCode,
+  type InvalidRequestCode,
+  type InvalidTokenCode,
+} from "./http/error-codes.js";
+export {
   BearerError,
   type BearerErrorBody,
-  type BearerErrorCode,
   type BearerErrorOptions,
-  type BearerErrorType,
   CredentialsRequiredError,
   DEFAULT_REALM,
   DpopNonceError,
   type DpopNonceErrorOptions,
-  DpopReplayUnavailableError,
-  ERROR_CODES,
   InsufficientScopeError,
   type InsufficientScopeOptions,
-  IntrospectionUnavailableError,
-  type InvalidDpopProofCode,
   InvalidDpopProofError,
-  type InvalidRequestCode,
   InvalidRequestError,
-  type InvalidTokenCode,
   InvalidTokenError,
   isBearerError,
-  JwksUnavailableError,
-  type JwksUnavailableOptions,
 } from "./http/errors.js";
 export {
   createResourceMetadata,
@@ -124,6 +122,12 @@ export {
   type ResourceMetadataSource,
 } from "./http/resource-metadata.js";
 export { type ErrorResponse, toErrorResponse } from "./http/response.js";
+export {
+  DpopReplayUnavailableError,
+  IntrospectionUnavailableError,
+  JwksUnavailableError,
+  type JwksUnavailableOptions,
+} from "./http/unavailable-errors.js";
 export { INTROSPECTED_HEADER } from "./introspection/introspection-answer.js";
 export {
   IntrospectionFailure,

@@ -22,11 +22,8 @@ import { createJwksCache, type JwksCache, type SigningKey } from "./keys/jwks-ca
 import { createKeyLookup, type KeyLookup } from "./keys/key-lookup.js";
 import { type AuthReadiness, checkKeyReadiness } from "./keys/key-readiness.js";
 import type { KeySelector } from "./keys/key-selection.js";
-import {
-  type ResolvedVerifierOptions,
-  resolveVerifierOptions,
-  type VerifierOptions,
-} from "./options/verifier-options.js";
+import { resolveVerifierOptions } from "./options/resolve-verifier-options.js";
+import type { ResolvedVerifierOptions, VerifierOptions } from "./options/verifier-options.js";
 import { checkSignature } from "./signature/signature.js";
 import { checkIssuer, checkTokenType } from "./token/claims.js";
 import { checkCurrentClaims, runValidators } from "./token/current-claims.js";

@@ -2,13 +2,9 @@ import { andThen, type MaybePromise } from "../base/maybe.js";
 import type { VerifiedToken } from "../base/types.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
 import { readHeader } from "../http/bearer.js";
-import {
-  DpopNonceError,
-  DpopReplayUnavailableError,
-  type InvalidDpopProofCode,
-  InvalidDpopProofError,
-  isBearerError,
-} from "../http/errors.js";
+import { type InvalidDpopProofCode } from "../http/error-codes.js";
+import { DpopNonceError, InvalidDpopProofError, isBearerError } from "../http/errors.js";
+import { DpopReplayUnavailableError } from "../http/unavailable-errors.js";
 import { checkDecodedSignature, verifySignatureWithJose } from "../signature/signature.js";
 import type { BindingContext } from "./binding-context.js";
 import { sha256Base64url } from "./digest.js";

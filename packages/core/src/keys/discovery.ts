@@ -7,7 +7,8 @@ import type {
   DiscoverySucceededEvent,
   ScopegateEventListener,
 } from "../events/scopegate-event.js";
-import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
+import { InvalidTokenError, isBearerError } from "../http/errors.js";
+import { JwksUnavailableError } from "../http/unavailable-errors.js";
 import { type FetchLike, fetchJson, globalFetch, RemoteFetchError } from "./fetch-json.js";
 import { checkRedirectOrigins, isAcceptableFetchUrl } from "./fetch-url.js";
 import { createRefetchLimiter, type RefetchLimiter } from "./refetch-limiter.js";

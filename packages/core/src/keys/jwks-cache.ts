@@ -4,7 +4,8 @@ import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
 import { emitSafely } from "../base/option-checks.js";
 import { createEventHub } from "../events/event-hub.js";
 import type { ScopegateEvent, ScopegateEventListener, UnknownKidEvent } from "../events/scopegate-event.js";
-import { InvalidTokenError, isBearerError, JwksUnavailableError } from "../http/errors.js";
+import { InvalidTokenError, isBearerError } from "../http/errors.js";
+import { JwksUnavailableError } from "../http/unavailable-errors.js";
 import { fetchJson, RemoteFetchError } from "./fetch-json.js";
 import {
   type JwksCacheEvent,

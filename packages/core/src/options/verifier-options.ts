@@ -1,31 +1,22 @@
-import { type Algorithm, DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "../base/algorithms.js";
+import type { Algorithm } from "../base/algorithms.js";
 import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
-import { canonicalResource, resourceMetadataUrl } from "../base/resource.js";
-import {
-  type ClientCertificateOptions,
-  type ResolvedClientCertificateOptions,
-  resolveClientCertificateOptions,
+import type {
+  ClientCertificateOptions,
+  ResolvedClientCertificateOptions,
 } from "../binding/certificate-options.js";
-import { type DpopOptions, type ResolvedDpopOptions, resolveDpopOptions } from "../binding/dpop-options.js";
+import type { DpopOptions, ResolvedDpopOptions } from "../binding/dpop-options.js";
 import type { ScopegateEventListener } from "../events/scopegate-event.js";
-import { DEFAULT_REALM } from "../http/errors.js";
-import {
-  type IntrospectionOptions,
-  type ResolvedIntrospectionOptions,
-  resolveIntrospectionOptions,
+import type {
+  IntrospectionOptions,
+  ResolvedIntrospectionOptions,
 } from "../introspection/introspection-options.js";
 import { DISCOVERY_OPTION_KEYS, type DiscoveryOptions } from "../keys/discovery.js";
-import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { FetchLike, JwksCache, JwksCacheOptions } from "../keys/jwks-cache.js";
 import { JWKS_CACHE_OPTION_KEYS } from "../keys/jwks-cache-options.js";
 import type { TokenTypeMode } from "../token/claims.js";
 import type { ClaimValidator } from "../token/current-claims.js";
 import type { ScopeClaim } from "../token/scopes.js";
-import {
-  DEFAULT_TOKEN_CACHE_ENTRIES,
-  TOKEN_CACHE_OPTION_KEYS,
-  type TokenCacheOptions,
-} from "../token/token-cache.js";
+import { TOKEN_CACHE_OPTION_KEYS, type TokenCacheOptions } from "../token/token-cache.js";
 
 export type { ClaimValidator, TokenTypeMode };
 
@@ -250,218 +241,4 @@ export interface ResolvedVerifierOptions {
   introspection: ResolvedIntrospectionOptions | null;
   /** The `onEvent` listeners (empty when none). */
   onEvent: readonly ScopegateEventListener[];
-}
-
-const fail = (option: string, fix: string): never => {
-  throw new TypeError(`scopegate: invalid option \`${option}\`: ${fix}`);
-};
-
-function nonEmptyStrings(option: string, value: unknown, what: string): string[] {
-  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : null;
-  if (!list || list.length === 0)
-    return fail(option, `give ${what} as a non-empty string or a non-empty array of strings.`);
-  for (const item of list) {
-    if (typeof item !== "string" || item.length === 0 || item.trim() !== item) {
-      fail(
-        option,
-        `every entry must be a non-empty string without surrounding spaces; got ${JSON.stringify(item)}.`,
-      );
-    }
-  }
-  return list as string[];
-}
-
-/** Deepest scope claim path accepted: no token nests deeper (token-format's MAX_JSON_DEPTH). */
-const MAX_SCOPE_CLAIM_PATH = 32;
-
-/** `scopeClaims`: claim names, and paths (non-empty arrays of member names) to nested claims. */
-function scopeClaimList(value: unknown): ScopeClaim[] {
-  const list = typeof value === "string" ? [value] : Array.isArray(value) ? [...(value as unknown[])] : null;
-  if (!list || list.length === 0) {
-    return fail("scopeClaims", 'give claim names or paths, e.g. ["scope", ["realm_access", "roles"]].');
-  }
-  return list.map((entry) => {
-    if (!Array.isArray(entry)) return nonEmptyStrings("scopeClaims", [entry], "claim names")[0]!;
-    if (entry.length === 0 || entry.length > MAX_SCOPE_CLAIM_PATH) {
-      fail(
-        "scopeClaims",
-        `a path needs 1 to ${MAX_SCOPE_CLAIM_PATH} member names, e.g. ["realm_access", "roles"].`,
-      );
-    }
-    return Object.freeze(nonEmptyStrings("scopeClaims", entry, "member names"));
-  });
-}
-
-function nonNegative(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    return fail(option, `expected a finite number >= 0; got ${String(value)}.`);
-  }
-  return value;
-}
-
-/** Parses and checks a URL option: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
-export function checkFetchUrl(option: string, value: unknown): string {
-  if (!(typeof value === "string" || value instanceof URL)) return fail(option, "expected a URL string.");
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    return fail(option, `${JSON.stringify(String(value))} is not an absolute URL.`);
-  }
-  if (!isAcceptableFetchUrl(url)) fail(option, "it must use https: (http: is allowed only on loopback).");
-  if (url.username || url.password || url.hash)
-    fail(option, "the URL must not carry credentials or a fragment.");
-  return url.href;
-}
-
-/** Validates options and applies defaults. Throws a `TypeError` naming the option and the fix. */
-export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
-  if (typeof options !== "object" || options === null) fail("options", "pass an options object.");
-  refuseUnknownVerifierKeys(options, "createVerifier()");
-  if (options.issuer === undefined)
-    fail("issuer", "it is required: pass the authorization server's issuer identifier.");
-  const issuers = nonEmptyStrings("issuer", options.issuer, "the issuer identifier(s)");
-
-  const resource = options.resource === undefined ? null : canonicalResource(options.resource);
-  if (options.audience === undefined && resource === null) {
-    fail(
-      "audience",
-      "it is required: pass this API's identifier (or its `resource`), or `null` to explicitly skip the audience check.",
-    );
-  }
-  const audiences =
-    options.audience === undefined
-      ? [resource as string]
-      : options.audience === null
-        ? null
-        : nonEmptyStrings("audience", options.audience, "the audience(s)");
-  const resourceAudience = resource !== null && audiences?.includes(resource) ? resource : null;
-  const metadataUrl =
-    options.resourceMetadataUrl === null
-      ? null
-      : options.resourceMetadataUrl !== undefined
-        ? checkFetchUrl("resourceMetadataUrl", options.resourceMetadataUrl)
-        : resource === null
-          ? null
-          : resourceMetadataUrl(resource);
-
-  const algorithms = options.algorithms === undefined ? DEFAULT_ALGORITHMS : [...options.algorithms];
-  if (algorithms.length === 0) fail("algorithms", 'list at least one algorithm, e.g. ["RS256"].');
-  for (const alg of algorithms) {
-    if (typeof alg === "string" && alg.toLowerCase() === "none") {
-      fail("algorithms", "`none` is never accepted: unsigned tokens prove nothing. Remove it.");
-    }
-    if (typeof alg === "string" && /^HS/i.test(alg)) {
-      fail(
-        "algorithms",
-        `${alg} is a shared-secret algorithm and cannot be verified with a public JWKS. Use RS256, PS256, ES256 or EdDSA.`,
-      );
-    }
-    if (!isSupportedAlgorithm(alg)) fail("algorithms", `${JSON.stringify(alg)} is not supported.`);
-  }
-
-  const jwksUris = new Map<string, string>();
-  const raw = options.jwksUri;
-  if (typeof raw === "string" || raw instanceof URL) {
-    if (issuers.length !== 1) fail("jwksUri", "with several issuers, pass a map from issuer to JWKS URL.");
-    jwksUris.set(issuers[0]!, checkFetchUrl("jwksUri", raw));
-  } else if (raw !== undefined) {
-    if (typeof raw !== "object" || raw === null)
-      fail("jwksUri", "expected a URL or a map from issuer to URL.");
-    for (const [iss, uri] of Object.entries(raw)) {
-      if (!issuers.includes(iss))
-        fail("jwksUri", `${JSON.stringify(iss)} is not one of the configured issuers.`);
-      jwksUris.set(iss, checkFetchUrl(`jwksUri[${JSON.stringify(iss)}]`, uri));
-    }
-  }
-  for (const iss of issuers) {
-    if (!jwksUris.has(iss)) checkFetchUrl("issuer", iss);
-  }
-
-  const tokenType = options.tokenType ?? "lenient";
-  if (tokenType !== "lenient" && tokenType !== "strict") fail("tokenType", 'expected "lenient" or "strict".');
-
-  const maxTokenAgeSec =
-    options.maxTokenAgeSec === undefined || options.maxTokenAgeSec === null
-      ? null
-      : nonNegative("maxTokenAgeSec", options.maxTokenAgeSec, 0);
-
-  const maxTokenBytes = nonNegative("maxTokenBytes", options.maxTokenBytes, 8192);
-  if (maxTokenBytes < 64) fail("maxTokenBytes", "must be at least 64.");
-
-  const validators = options.validators ?? [];
-  if (!Array.isArray(validators) || validators.some((v) => typeof v !== "function")) {
-    fail("validators", "expected an array of functions.");
-  }
-
-  const realm = options.realm ?? DEFAULT_REALM;
-  if (typeof realm !== "string" || !/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(realm)) {
-    fail("realm", "expected non-empty printable ASCII without quotes or backslashes.");
-  }
-
-  if (options.clock !== undefined && typeof options.clock !== "function")
-    fail("clock", "expected a function returning milliseconds.");
-
-  const clock = options.clock ?? Date.now;
-  let tokenCache: Required<TokenCacheOptions> | null = null;
-  if (options.tokenCache !== false) {
-    if (
-      options.tokenCache !== undefined &&
-      (typeof options.tokenCache !== "object" || options.tokenCache === null)
-    )
-      fail("tokenCache", "expected `{ maxEntries?: number }` or `false`.");
-    const maxEntries = options.tokenCache?.maxEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1)
-      fail("tokenCache.maxEntries", `expected a whole number >= 1; got ${String(maxEntries)}.`);
-    tokenCache = { maxEntries };
-  }
-
-  return {
-    issuers,
-    audiences,
-    resource,
-    resourceAudience,
-    resourceMetadataUrl: metadataUrl,
-    clientCertificate: resolveClientCertificateOptions(options.clientCertificate),
-    jwksUris,
-    algorithms,
-    clockToleranceSec: nonNegative("clockToleranceSec", options.clockToleranceSec, 5),
-    maxTokenAgeSec,
-    tokenType,
-    requiredClaims:
-      options.requiredClaims === undefined ||
-      (Array.isArray(options.requiredClaims) && options.requiredClaims.length === 0)
-        ? []
-        : nonEmptyStrings("requiredClaims", options.requiredClaims, "claim names"),
-    scopeClaims: options.scopeClaims ? scopeClaimList(options.scopeClaims) : ["scope", "scp"],
-    clientIdClaims: options.clientIdClaims
-      ? nonEmptyStrings("clientIdClaims", options.clientIdClaims, "claim names")
-      : ["client_id", "azp"],
-    allowedClientIds:
-      options.allowedClientIds === undefined || options.allowedClientIds === null
-        ? null
-        : new Set(nonEmptyStrings("allowedClientIds", options.allowedClientIds, "client identifiers")),
-    validators,
-    realm,
-    maxTokenBytes,
-    allowQueryToken: options.allowQueryToken === true,
-    allowBodyToken: options.allowBodyToken === true,
-    clock,
-    tokenCache,
-    dpop: resolveDpopOptions(options.dpop, clock),
-    introspection:
-      options.introspection === undefined
-        ? null
-        : resolveIntrospectionOptions(options.introspection, issuers),
-    onEvent: checkListeners(options.onEvent),
-  };
-}
-
-function checkListeners(value: unknown): readonly ScopegateEventListener[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
-  if (list.some((listener) => typeof listener !== "function"))
-    fail("onEvent", "expected a function (event) => void, or an array of them.");
-  return list as ScopegateEventListener[];
 }

@@ -1,6 +1,6 @@
 import { isSameResource } from "../base/resource.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
-import type { InvalidTokenCode } from "../http/errors.js";
+import type { InvalidTokenCode } from "../http/error-codes.js";
 import { InvalidTokenError } from "../http/errors.js";
 import { type ScopeClaim, scopeClaimValue } from "./scopes.js";
 

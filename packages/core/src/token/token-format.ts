@@ -1,7 +1,8 @@
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
 import { decodeBase64urlBytes, decodeBase64urlText, decodeUtf8 } from "../base/base64url.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
-import { type InvalidTokenCode, InvalidTokenError } from "../http/errors.js";
+import { type InvalidTokenCode } from "../http/error-codes.js";
+import { InvalidTokenError } from "../http/errors.js";
 
 /** A compact JWS split and decoded, not yet verified. */
 export interface DecodedToken {
