@@ -79,7 +79,11 @@ export declare const CALENDAR_SCOPES: readonly string[];
 /** `/.well-known/oauth-protected-resource`. */
 export declare const RESOURCE_METADATA_PATH: string;
 /** The settings with a real port (a free one for `PORT=0`) and the public URL filled in. */
-export declare function resolvePublicUrl(config: Config): Promise<Config & { publicUrl: string }>;
+/** The settings `resolvePublicUrl` reads: a calendar's `Config`, or any service's with these four. */
+export type PublicUrlSettings = Pick<Config, "host" | "port" | "publicUrl" | "tls">;
+export declare function resolvePublicUrl<C extends PublicUrlSettings>(
+  config: C,
+): Promise<C & { port: number; publicUrl: string }>;
 
 export declare class ConfigError extends Error {}
 export declare function readConfig(env: Record<string, string | undefined>): Config;

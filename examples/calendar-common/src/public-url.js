@@ -29,8 +29,9 @@ function freePort(host) {
 /**
  * The settings with a real port (a free one for `PORT=0`, unless `PUBLIC_URL` is set) and
  * `publicUrl` filled in: `PUBLIC_URL`, else `http://HOST:PORT` (`127.0.0.1` for a wildcard `HOST`).
- * @param {import("./index.js").Config} config
- * @returns {Promise<import("./index.js").Config & { publicUrl: string }>}
+ * @template {import("./index.js").PublicUrlSettings} C
+ * @param {C} config
+ * @returns {Promise<C & { port: number, publicUrl: string }>}
  */
 export async function resolvePublicUrl(config) {
   if (config.publicUrl !== undefined) return { ...config, publicUrl: config.publicUrl };

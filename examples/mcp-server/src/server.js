@@ -25,13 +25,7 @@ let service;
 try {
   const settings = readMcpConfig(process.env);
   // The real port (a free one for PORT=0) and the default PUBLIC_URL, http://HOST:PORT.
-  /** @type {Pick<import("@scopegate-examples/calendar-common").Config, "host" | "port" | "publicUrl" | "tls">} */
-  const where = { host: settings.host, port: settings.port, publicUrl: settings.publicUrl, tls: null };
-  // resolvePublicUrl reads these four settings of a calendar Config, no others.
-  const { port, publicUrl } = await resolvePublicUrl(
-    /** @type {import("@scopegate-examples/calendar-common").Config} */ (where),
-  );
-  config = { ...settings, port, publicUrl };
+  config = await resolvePublicUrl({ ...settings, tls: null });
   const verifier = createVerifier(mcpVerifierOptions(config));
   service = createApp({ verifier, events: createEventStore(), publicUrl: config.publicUrl });
 } catch (error) {

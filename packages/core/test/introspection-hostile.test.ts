@@ -171,7 +171,11 @@ describe("introspection options", () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["no clientId", { clientSecret: "s" }, /introspection\.clientId/],
     ["no secret and no key", { clientId: "c" }, /introspection\.clientSecret/],
-    ["an unknown key", { clientId: "c", clientSecret: "s", timeout: 5 }, /introspection\.timeout/],
+    [
+      "an unknown key",
+      { clientId: "c", clientSecret: "s", timeout: 5 },
+      /introspection has no option `timeout`; did you mean `timeoutMs`\?/,
+    ],
     [
       "an http endpoint off loopback",
       { clientId: "c", clientSecret: "s", endpoint: "http://as.example.com/i" },
@@ -184,7 +188,11 @@ describe("introspection options", () => {
     ],
     ["private_key_jwt without a key", { clientId: "c", clientAuthMethod: "private_key_jwt" }, /privateKey/],
     ["a negative maxAgeSec", { clientId: "c", clientSecret: "s", cache: { maxAgeSec: -1 } }, /maxAgeSec/],
-    ["an unknown cache key", { clientId: "c", clientSecret: "s", cache: { ttl: 5 } }, /cache\.ttl/],
+    [
+      "an unknown cache key",
+      { clientId: "c", clientSecret: "s", cache: { ttl: 5 } },
+      /introspection\.cache has no option `ttl`/,
+    ],
     ['tokens: "jwt"', { clientId: "c", clientSecret: "s", tokens: "jwt" }, /introspection\.tokens/],
   ])("refuses %s at construction with a TypeError", (_title, introspection, message) => {
     expect(() => createVerifier({ ...base, introspection: introspection as never })).toThrow(TypeError);

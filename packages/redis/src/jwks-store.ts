@@ -2,18 +2,13 @@ import { randomUUID } from "node:crypto";
 import {
   createMemoryJwksStore,
   type JwksStore,
+  refuseUnknownKeys,
   type SharedFetchRequest,
   type SharedJwksRecord,
 } from "@scopegate/core";
 import { RedisUnavailableError, sendWithin } from "./redis-client.js";
 import { redisKey } from "./redis-keys.js";
-import {
-  checkMs,
-  invalid,
-  type RedisStoreOptions,
-  refuseUnknownKeys,
-  resolveRedisStoreOptions,
-} from "./redis-options.js";
+import { checkMs, invalid, type RedisStoreOptions, resolveRedisStoreOptions } from "./redis-options.js";
 
 export interface RedisJwksStoreOptions extends RedisStoreOptions {
   /**
@@ -66,7 +61,8 @@ const RELEASE_LOCK =
  */
 export function createRedisJwksStore(options: RedisJwksStoreOptions): JwksStore {
   const base = resolveRedisStoreOptions(WHERE, options);
-  refuseUnknownKeys(WHERE, options, KNOWN);
+  // A typo must not silently change how a fleet behaves.
+  refuseUnknownKeys(options, KNOWN, WHERE);
   const lockMs = checkMs(WHERE, "lockMs", options.lockMs, 10_000);
   const waitMs = checkMs(WHERE, "waitMs", options.waitMs, lockMs);
   const pollMs = checkMs(WHERE, "pollMs", options.pollMs, 50);

@@ -1,11 +1,6 @@
-import { type NonceSecretSource } from "@scopegate/core";
+import { type NonceSecretSource, refuseUnknownKeys } from "@scopegate/core";
 import { RedisUnavailableError, sendWithin } from "./redis-client.js";
-import {
-  checkMs,
-  type RedisStoreOptions,
-  refuseUnknownKeys,
-  resolveRedisStoreOptions,
-} from "./redis-options.js";
+import { checkMs, type RedisStoreOptions, resolveRedisStoreOptions } from "./redis-options.js";
 
 export interface RedisNonceSecretsOptions extends RedisStoreOptions {
   /**
@@ -29,7 +24,8 @@ const KNOWN = ["client", "keyPrefix", "timeoutMs", "rotateEveryMs", "rereadAfter
  */
 export function createRedisNonceSecrets(options: RedisNonceSecretsOptions): NonceSecretSource {
   const base = resolveRedisStoreOptions(WHERE, options);
-  refuseUnknownKeys(WHERE, options, KNOWN);
+  // A typo must not silently change how a fleet behaves.
+  refuseUnknownKeys(options, KNOWN, WHERE);
   const rotateEveryMs = checkMs(WHERE, "rotateEveryMs", options.rotateEveryMs, 3_600_000, 1_000);
   const rereadAfterMs = checkMs(WHERE, "rereadAfterMs", options.rereadAfterMs, 60_000);
   const known = new Map<number, { secret: Uint8Array; readAt: number }>();

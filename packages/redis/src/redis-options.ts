@@ -24,16 +24,6 @@ export function invalid(where: string, option: string, problem: string): never {
   throw new TypeError(`${where}: \`${option}\` ${problem}`);
 }
 
-/** Refuses keys that no option has: a typo must not silently change how a fleet behaves. */
-export function refuseUnknownKeys(where: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const closest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
-      invalid(where, key, `is not an option${closest ? `; did you mean \`${closest}\`?` : "."}`);
-    }
-  }
-}
-
 export function checkMs(where: string, option: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 2_147_483_647) {
@@ -60,18 +50,4 @@ export function resolveRedisStoreOptions(
     invalid(where, "keyPrefix", "must be at most 64 printable ASCII characters without spaces.");
   }
   return { client, keyPrefix, timeoutMs: checkMs(where, "timeoutMs", options.timeoutMs, 250) };
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
 }

@@ -1,12 +1,7 @@
-import { createMemoryReplayStore, type ReplayStore } from "@scopegate/core";
+import { createMemoryReplayStore, type ReplayStore, refuseUnknownKeys } from "@scopegate/core";
 import { RedisUnavailableError, sendWithin } from "./redis-client.js";
 import { redisKey } from "./redis-keys.js";
-import {
-  invalid,
-  type RedisStoreOptions,
-  refuseUnknownKeys,
-  resolveRedisStoreOptions,
-} from "./redis-options.js";
+import { invalid, type RedisStoreOptions, resolveRedisStoreOptions } from "./redis-options.js";
 
 export interface RedisReplayStoreOptions extends RedisStoreOptions {
   /**
@@ -45,7 +40,8 @@ const KNOWN = [
  */
 export function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore {
   const base = resolveRedisStoreOptions(WHERE, options);
-  refuseUnknownKeys(WHERE, options, KNOWN);
+  // A typo must not silently change how a fleet behaves.
+  refuseUnknownKeys(options, KNOWN, WHERE);
   const whenUnavailable = options.whenUnavailable ?? "fail";
   if (whenUnavailable !== "fail" && whenUnavailable !== "local") {
     invalid(WHERE, "whenUnavailable", `must be "fail" or "local"; got ${JSON.stringify(whenUnavailable)}.`);

@@ -1,5 +1,6 @@
 import type { CryptoKey } from "jose";
 import { checkCount, checkFunction, checkMs, invalidOption } from "../base/option-checks.js";
+import { optionKeys, refuseUnknownKeys } from "../base/option-keys.js";
 import type { IntrospectionFailedEvent, IntrospectionSucceededEvent } from "../events/scopegate-event.js";
 import { isAcceptableFetchUrl } from "../keys/fetch-url.js";
 import type { IntrospectionStore } from "./introspection-store.js";
@@ -114,7 +115,8 @@ export interface ResolvedIntrospectionCacheOptions {
   store: IntrospectionStore | undefined;
 }
 
-const KNOWN_KEYS = new Set([
+/** Every key of {@link IntrospectionOptions}; others are refused. Add a new option here. */
+const KNOWN_KEYS = optionKeys<IntrospectionOptions>()([
   "endpoint",
   "issuer",
   "clientId",
@@ -129,15 +131,14 @@ const KNOWN_KEYS = new Set([
   "cache",
   "onEvent",
 ]);
-const KNOWN_CACHE_KEYS = new Set(["maxEntries", "maxAgeSec", "inactiveMaxAgeSec", "store"]);
+/** Every key of {@link IntrospectionCacheOptions}. */
+const KNOWN_CACHE_KEYS = optionKeys<IntrospectionCacheOptions>()([
+  "maxEntries",
+  "maxAgeSec",
+  "inactiveMaxAgeSec",
+  "store",
+]);
 const AUTH_METHODS = new Set<string>(["client_secret_basic", "client_secret_post", "private_key_jwt"]);
-
-function refuseUnknownKeys(option: string, value: object, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key))
-      invalidOption(`${option}.${key}`, `unknown option; expected one of ${[...known].join(", ")}.`);
-  }
-}
 
 /** An endpoint URL: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
 function checkEndpoint(value: unknown): string {
@@ -219,7 +220,7 @@ function resolveCache(value: unknown): ResolvedIntrospectionCacheOptions | null 
     invalidOption("introspection.cache", "expected an options object or `false`.");
   }
   const cache = (value ?? {}) as IntrospectionCacheOptions;
-  refuseUnknownKeys("introspection.cache", cache, KNOWN_CACHE_KEYS);
+  refuseUnknownKeys(cache, KNOWN_CACHE_KEYS, "introspection.cache");
   const store = cache.store;
   if (
     store !== undefined &&
@@ -248,7 +249,7 @@ export function resolveIntrospectionOptions(
 ): ResolvedIntrospectionOptions {
   if (typeof options !== "object" || options === null)
     invalidOption("introspection", "pass an options object.");
-  refuseUnknownKeys("introspection", options, KNOWN_KEYS);
+  refuseUnknownKeys(options, KNOWN_KEYS, "introspection");
   const tokens = options.tokens ?? "opaque";
   if (tokens !== "opaque" && tokens !== "all")
     invalidOption("introspection.tokens", 'expected "opaque" or "all".');
