@@ -48,12 +48,14 @@ export {
   type DpopOptions,
   type ResolvedDpopOptions,
 } from "./binding/dpop-options.js";
-export type { DpopNonceOptions } from "./binding/nonce.js";
+export type { PublicUrl } from "./binding/htu.js";
+export type { DpopNonceOptions, Nonces } from "./binding/nonce.js";
 export {
   createMemoryNonceSecrets,
   type MemoryNonceSecretsOptions,
   type NonceSecretSource,
 } from "./binding/nonce-secrets.js";
+export type { PeerMatcher } from "./binding/peer-address.js";
 export type { TrustedProxyKind } from "./binding/proxy-certificate.js";
 export {
   createMemoryReplayStore,
@@ -82,7 +84,12 @@ export type {
   TokenVerifiedEvent,
   UnknownKidEvent,
 } from "./events/scopegate-event.js";
-export { type BearerExtractionOptions, extractBearerToken, parseAuthorizationHeader } from "./http/bearer.js";
+export {
+  type BearerExtractionOptions,
+  type CredentialScheme,
+  extractBearerToken,
+  parseAuthorizationHeader,
+} from "./http/bearer.js";
 export {
   type ChallengeParams,
   type ChallengeScheme,
@@ -93,6 +100,7 @@ export {
 export {
   type BearerErrorCode,
   type BearerErrorType,
+  type CodesOf,
   ERROR_CODES,
   type InvalidDpopProofCode,
   type InvalidRequestCode,
@@ -139,6 +147,7 @@ export type {
   IntrospectionEvent,
   IntrospectionOptions,
   IntrospectionPrivateKey,
+  ResolvedIntrospectionCacheOptions,
   ResolvedIntrospectionOptions,
 } from "./introspection/introspection-options.js";
 export {
@@ -204,7 +213,7 @@ export {
   presets,
   type SuperTokensPresetOptions,
 } from "./presets/index.js";
-export { checkClaims, checkTokenType } from "./token/claims.js";
+export { type ClaimCheckOptions, checkClaims, checkTokenType } from "./token/claims.js";
 export {
   checkScopeRequirement,
   hasScopes,

@@ -17,7 +17,8 @@ export interface RouteAccess {
   readonly requirements: readonly ScopeRequirement[];
 }
 
-type Decorator = ClassDecorator & MethodDecorator;
+/** A decorator for a controller class or one of its handlers. */
+export type Decorator = ClassDecorator & MethodDecorator;
 
 const reflect = Reflect as unknown as {
   getOwnMetadata(key: string, target: object): unknown;

@@ -9,6 +9,7 @@ export {
   type VerifierOptions,
 } from "@scopegate/core";
 export {
+  type Decorator,
   OptionalAuth,
   Public,
   RequireAnyScope,
@@ -21,6 +22,7 @@ export { AnyBearerError, type FilterResponse, ScopegateExceptionFilter } from ".
 export { type HttpRequest, ScopegateGuard } from "./guard.js";
 export { ScopegateModule } from "./module.js";
 export type {
+  ScopegateGuardOptions,
   ScopegateModuleAsyncOptions,
   ScopegateModuleExtras,
   ScopegateModuleOptions,

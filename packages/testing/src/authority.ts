@@ -13,9 +13,9 @@ import { KeyRing, type RotateKeysOptions } from "./key-ring.js";
 import { generateTestKey, generateTestKeySync, type TestKey } from "./keys.js";
 import { createMemoryFetch, Sleeper } from "./memory-fetch.js";
 import {
+  type AuthorityEndpoint,
   discoveryDocument,
   discoveryUrls,
-  type Endpoint,
   INTROSPECTION_PATH,
   JWKS_PATH,
 } from "./metadata.js";
@@ -179,7 +179,7 @@ export async function createTestAuthority(options: TestAuthorityOptions = {}): P
     return faults.apply("introspection", await opaque.handle(request));
   };
 
-  const route = (url: URL): Endpoint | "not-found" | "unknown-host" => {
+  const route = (url: URL): AuthorityEndpoint | "not-found" | "unknown-host" => {
     const target = `${url.origin}${url.pathname}`;
     const jwksTargets = [baseJwksUri, jwksUri()].map(originAndPath);
     const introspectionTargets = [baseIntrospectionUri, introspectionUri()].map(originAndPath);

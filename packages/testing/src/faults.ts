@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import type { Endpoint } from "./metadata.js";
+import type { AuthorityEndpoint } from "./metadata.js";
 import { optionKeys, refuseUnknownKeys } from "./option-keys.js";
 
 /**
@@ -24,7 +24,7 @@ export type GarbageKind = "html" | "truncated" | "no-keys" | "empty-keys";
 
 export interface SimulateOptions {
   /** Which endpoints misbehave. Default: `"all"` (discovery, the JWKS and introspection). */
-  endpoints?: "all" | Endpoint;
+  endpoints?: "all" | AuthorityEndpoint;
   /** `"slow"`: how long each answer is held back, in milliseconds. Default: `30000`. */
   delayMs?: number;
   /** `"garbage"`: what is served. Default: `"html"`. */
@@ -115,7 +115,7 @@ export class FaultState {
   }
 
   /** The outcome of one request to `endpoint` whose normal answer is `answer`. */
-  apply(endpoint: Endpoint, answer: Answer): Outcome {
+  apply(endpoint: AuthorityEndpoint, answer: Answer): Outcome {
     const mode = this.#mode;
     const options = this.#options;
     const target = options.endpoints ?? "all";
@@ -149,7 +149,7 @@ export class FaultState {
 }
 
 function garbageFor(
-  endpoint: Endpoint,
+  endpoint: AuthorityEndpoint,
   answer: Answer,
   options: SimulateOptions,
 ): { headers: Record<string, string>; body: string } {

@@ -29,6 +29,7 @@ export type { ListenOptions } from "./jwks-server.js";
 export type { RotateKeysOptions, TestJwks } from "./key-ring.js";
 export type { TestPublicJwk } from "./keys.js";
 export type { TestFetch } from "./memory-fetch.js";
+export type { AuthorityEndpoint } from "./metadata.js";
 export { DEFAULT_EXPIRES_IN_SEC, DEFAULT_TEST_CLIENT_ID, type MintOptions } from "./mint.js";
 export { PRODUCTION_WARNING_CODE } from "./production-guard.js";
 export { proxyCertificateHeaders, type TestProxyKind } from "./proxy-headers.js";

@@ -1,6 +1,6 @@
 import type { Outcome } from "./faults.js";
 import type { IntrospectionHttpRequest } from "./introspection.js";
-import type { Endpoint } from "./metadata.js";
+import type { AuthorityEndpoint } from "./metadata.js";
 
 /** A `fetch`-compatible function (accepts what `@scopegate/core`'s `FetchLike` passes, and more). */
 export type TestFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -8,9 +8,9 @@ export type TestFetch = (input: string | URL | Request, init?: RequestInit) => P
 /** What the in-memory fetch asks of the authority. */
 export interface MemoryFetchHost {
   /** `"unknown-host"` for an origin the authority does not serve. */
-  route(url: URL): Endpoint | "not-found" | "unknown-host";
+  route(url: URL): AuthorityEndpoint | "not-found" | "unknown-host";
   /** Counts the request and applies the current simulation. */
-  serve(endpoint: Endpoint): Outcome;
+  serve(endpoint: AuthorityEndpoint): Outcome;
   /** Counts an introspection request, answers it and applies the current simulation. */
   serveIntrospection(request: IntrospectionHttpRequest): Promise<Outcome>;
   readonly closed: boolean;

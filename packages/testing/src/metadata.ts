@@ -1,5 +1,5 @@
-/** What a test authority serves. */
-export type Endpoint = "jwks" | "discovery" | "introspection";
+/** What a test authority serves: the endpoints a fault can be simulated on. */
+export type AuthorityEndpoint = "jwks" | "discovery" | "introspection";
 
 /** Path of the JWKS on the HTTP server. */
 export const JWKS_PATH = "/jwks.json";
@@ -24,7 +24,7 @@ export function discoveryUrls(issuer: string): string[] {
 }
 
 /** Routes an HTTP request path (query ignored) of the test server. */
-export function routeForPath(pathname: string): Endpoint | undefined {
+export function routeForPath(pathname: string): AuthorityEndpoint | undefined {
   if (pathname === JWKS_PATH) return "jwks";
   if (pathname === INTROSPECTION_PATH) return "introspection";
   if (pathname.endsWith(OIDC_SUFFIX)) return "discovery";

@@ -236,7 +236,7 @@ export type InvalidRequestCode =
   | "ERR_MULTIPLE_CREDENTIALS"
   | "ERR_EMPTY_TOKEN";
 /** The codes whose RFC error is `E`. */
-type CodesOf<E extends BearerErrorType> = {
+export type CodesOf<E extends BearerErrorType> = {
   [C in BearerErrorCode]: (typeof ERROR_CODES)[C]["error"] extends E ? C : never;
 }[BearerErrorCode];
 /** Codes of {@link InvalidTokenError}. */
