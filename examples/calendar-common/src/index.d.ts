@@ -144,5 +144,14 @@ export declare function listenNode(
   config: { host: string; port: number },
 ): Promise<RunningServer>;
 export { authHealth } from "./auth-health.js";
+export {
+  type Failure,
+  failure,
+  failureForStatus,
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+  NOT_JSON,
+  SERVER_ERROR,
+} from "./failures.js";
 
 export { calendarMetadataOptions } from "./resource-metadata.js";

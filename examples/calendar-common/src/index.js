@@ -12,6 +12,14 @@ export {
 } from "./config.js";
 export { createEventStore } from "./events.js";
 export {
+  failure,
+  failureForStatus,
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+  NOT_JSON,
+  SERVER_ERROR,
+} from "./failures.js";
+export {
   announceListening,
   closeServer,
   createNodeServer,

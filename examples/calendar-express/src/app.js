@@ -7,7 +7,14 @@ import {
   requireScopes,
   resourceMetadata,
 } from "@scopegate/express";
-import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  authHealth,
+  calendarMetadataOptions,
+  createEventStore,
+  failureForStatus,
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+} from "@scopegate-examples/calendar-common";
 import express from "express";
 
 /**
@@ -56,7 +63,7 @@ export function createApp({ verifier, clientCertificates = false }) {
   app.post("/events", auth, requireScope("event.create"), (req, res) => {
     const body = req.body;
     if (typeof body !== "object" || body === null || Array.isArray(body) || !req.is("application/json")) {
-      res.status(400).json(failure("invalid_request", "The request body must be a JSON object"));
+      res.status(400).json(NOT_AN_OBJECT);
       return;
     }
     const event = events.create(body);
@@ -73,7 +80,7 @@ export function createApp({ verifier, clientCertificates = false }) {
   });
 
   app.use((_req, res) => {
-    res.status(404).json(failure("not_found", "No route matches this method and path"));
+    res.status(404).json(NOT_FOUND);
   });
 
   // scopegate's failures (400/401/403/503) answered as RFC 6750 says; everything else below.
@@ -84,32 +91,8 @@ export function createApp({ verifier, clientCertificates = false }) {
     const status =
       typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) console.error(error);
-    res
-      .status(status)
-      .json(
-        status === 500
-          ? failure("server_error", "The server failed to handle the request")
-          : failure("invalid_request", describeClientError(status)),
-      );
+    res.status(status).json(failureForStatus(status));
   };
   app.use(lastResort);
   return app;
-}
-
-/**
- * Fixed texts for the body parser's failures (never its own message, which may quote the body).
- * @param {number} status
- */
-function describeClientError(status) {
-  if (status === 413) return "The request body is too large";
-  if (status === 415) return "The request body's media type or encoding is not supported";
-  return "The request body is not valid JSON";
-}
-
-/**
- * @param {string} error
- * @param {string} description
- */
-function failure(error, description) {
-  return { error, error_description: description };
 }

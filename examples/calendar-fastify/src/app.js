@@ -7,7 +7,14 @@ import {
   scopegate,
   sendBearerError,
 } from "@scopegate/fastify";
-import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  authHealth,
+  calendarMetadataOptions,
+  createEventStore,
+  failureForStatus,
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+} from "@scopegate-examples/calendar-common";
 import Fastify from "fastify";
 
 /**
@@ -61,7 +68,7 @@ export async function createApp({ verifier, https = null }) {
       const body = request.body;
       const json = /^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "");
       if (!json || typeof body !== "object" || body === null || Array.isArray(body)) {
-        return reply.code(400).send(failure("invalid_request", "The request body must be a JSON object"));
+        return reply.code(400).send(NOT_AN_OBJECT);
       }
       return reply.code(201).send(events.create(/** @type {Record<string, unknown>} */ (body)));
     });
@@ -86,7 +93,7 @@ export async function createApp({ verifier, https = null }) {
   });
 
   app.setNotFoundHandler((_request, reply) => {
-    reply.code(404).send(failure("not_found", "No route matches this method and path"));
+    reply.code(404).send(NOT_FOUND);
   });
 
   // scopegate's failures (400/401/403/503) answered as RFC 6750 says; everything else as JSON.
@@ -95,31 +102,7 @@ export async function createApp({ verifier, https = null }) {
     const code = /** @type {{ statusCode?: unknown }} */ (error).statusCode;
     const status = typeof code === "number" && code >= 400 && code < 500 ? code : 500;
     if (status === 500) console.error(error);
-    return reply
-      .code(status)
-      .send(
-        status === 500
-          ? failure("server_error", "The server failed to handle the request")
-          : failure("invalid_request", describeClientError(status)),
-      );
+    return reply.code(status).send(failureForStatus(status));
   });
   return app;
-}
-
-/**
- * Fixed texts for the body parser's failures (never its own message, which may quote the body).
- * @param {number} status
- */
-function describeClientError(status) {
-  if (status === 413) return "The request body is too large";
-  if (status === 415) return "The request body's media type or encoding is not supported";
-  return "The request body is not valid JSON";
-}
-
-/**
- * @param {string} error
- * @param {string} description
- */
-function failure(error, description) {
-  return { error, error_description: description };
 }

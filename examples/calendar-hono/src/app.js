@@ -2,6 +2,12 @@
 import { bearerAuth, requireScope, requireScopes, resourceMetadata } from "@scopegate/hono";
 import { authHealth } from "@scopegate-examples/calendar-common/auth-health";
 import { createEventStore } from "@scopegate-examples/calendar-common/events";
+import {
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+  NOT_JSON,
+  SERVER_ERROR,
+} from "@scopegate-examples/calendar-common/failures";
 import { calendarMetadataOptions } from "@scopegate-examples/calendar-common/resource-metadata";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -47,17 +53,17 @@ export function createApp({ verifier, events = createEventStore(), clientCertifi
 
   app.post("/events", auth, requireScope("event.create"), async (c) => {
     if (!/^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
-      return c.json(failure("invalid_request", "The request body must be a JSON object"), 400);
+      return c.json(NOT_AN_OBJECT, 400);
     }
     /** @type {unknown} */
     let body;
     try {
       body = await c.req.json();
     } catch {
-      return c.json(failure("invalid_request", "The request body is not valid JSON"), 400);
+      return c.json(NOT_JSON, 400);
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      return c.json(failure("invalid_request", "The request body must be a JSON object"), 400);
+      return c.json(NOT_AN_OBJECT, 400);
     }
     return c.json(events.create(/** @type {Record<string, unknown>} */ (body)), 201);
   });
@@ -71,21 +77,13 @@ export function createApp({ verifier, events = createEventStore(), clientCertifi
     c.json({ reports: [] }),
   );
 
-  app.notFound((c) => c.json(failure("not_found", "No route matches this method and path"), 404));
+  app.notFound((c) => c.json(NOT_FOUND, 404));
 
   // scopegate's failures (400/401/403/503) are HTTPExceptions carrying their RFC 6750 response.
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     console.error(error);
-    return c.json(failure("server_error", "The server failed to handle the request"), 500);
+    return c.json(SERVER_ERROR, 500);
   });
   return app;
-}
-
-/**
- * @param {string} error
- * @param {string} description
- */
-function failure(error, description) {
-  return { error, error_description: description };
 }

@@ -10,7 +10,14 @@ import {
   resourceMetadata,
   sendBearerError,
 } from "@scopegate/koa";
-import { authHealth, calendarMetadataOptions, createEventStore } from "@scopegate-examples/calendar-common";
+import {
+  authHealth,
+  calendarMetadataOptions,
+  createEventStore,
+  failureForStatus,
+  NOT_AN_OBJECT,
+  NOT_FOUND,
+} from "@scopegate-examples/calendar-common";
 import Koa from "koa";
 
 /**
@@ -62,7 +69,7 @@ export function createApp({ verifier, clientCertificates = false }) {
     const body = /** @type {{ body?: unknown }} */ (ctx.request).body;
     if (typeof body !== "object" || body === null || Array.isArray(body) || !ctx.is("application/json")) {
       ctx.status = 400;
-      ctx.body = failure("invalid_request", "The request body must be a JSON object");
+      ctx.body = NOT_AN_OBJECT;
       return;
     }
     const event = events.create(/** @type {Record<string, unknown>} */ (body));
@@ -102,31 +109,11 @@ async function jsonErrors(ctx, next) {
     const clientError = typeof status === "number" && status >= 400 && status < 500;
     if (!clientError) ctx.app.emit("error", error, ctx);
     ctx.status = clientError ? status : 500;
-    ctx.body = clientError
-      ? failure("invalid_request", describeClientError(status))
-      : failure("server_error", "The server failed to handle the request");
+    ctx.body = failureForStatus(ctx.status);
     return;
   }
   if (ctx.status === 404 && ctx.body == null) {
     ctx.status = 404;
-    ctx.body = failure("not_found", "No route matches this method and path");
+    ctx.body = NOT_FOUND;
   }
-}
-
-/**
- * Fixed texts for the body parser's failures (never its own message, which may quote the body).
- * @param {number} status
- */
-function describeClientError(status) {
-  if (status === 413) return "The request body is too large";
-  if (status === 415) return "The request body's media type or encoding is not supported";
-  return "The request body is not valid JSON";
-}
-
-/**
- * @param {string} error
- * @param {string} description
- */
-function failure(error, description) {
-  return { error, error_description: description };
 }

@@ -3,6 +3,7 @@ import { hostHeaderValidation, originValidation } from "@modelcontextprotocol/ex
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { mcpBearerAuth, mcpResourceMetadata } from "@scopegate/mcp";
+import { NOT_FOUND, SERVER_ERROR } from "@scopegate-examples/calendar-common/failures";
 import express from "express";
 import { MCP_PATH } from "./config.js";
 import { createCalendarServer, MCP_SCOPES } from "./tools.js";
@@ -46,22 +47,14 @@ export function createApp({ verifier, events, publicUrl }) {
   );
 
   app.use((_req, res) => {
-    res.status(404).json(failure("not_found", "No route matches this method and path"));
+    res.status(404).json(NOT_FOUND);
   });
   /** @type {express.ErrorRequestHandler} */
   const lastResort = (error, _req, res, next) => {
     if (res.headersSent) return next(error);
     console.error(error);
-    res.status(500).json(failure("server_error", "The server failed to handle the request"));
+    res.status(500).json(SERVER_ERROR);
   };
   app.use(lastResort);
   return { app, close: () => handler.close() };
-}
-
-/**
- * @param {string} error
- * @param {string} description
- */
-function failure(error, description) {
-  return { error, error_description: description };
 }

@@ -1,8 +1,7 @@
 import type { JwtClaims, JwtHeader, VerifiedToken } from "../base/types.js";
 import { InvalidTokenError } from "../http/errors.js";
-import { type ClaimCheckOptions, checkClaims, clientIdOf } from "../token/claims.js";
-import { readTokenBinding } from "../token/confirmation.js";
-import { readFrozenScopes } from "../token/scopes.js";
+import { type ClaimCheckOptions, checkClaims } from "../token/claims.js";
+import { toVerifiedToken } from "../token/verified-token.js";
 import type { IntrospectionAnswer } from "./introspection-cache.js";
 
 /**
@@ -62,16 +61,7 @@ export function toIntrospectedToken(
   claims: Readonly<JwtClaims>,
   options: Pick<ClaimCheckOptions, "scopeClaims" | "clientIdClaims">,
 ): VerifiedToken {
-  return Object.freeze({
-    token,
-    header: INTROSPECTED_HEADER,
-    claims,
-    scopes: readFrozenScopes(claims, options.scopeClaims),
-    subject: claims.sub,
-    clientId: clientIdOf(claims, options.clientIdClaims),
-    issuer: claims.iss as string,
-    expiresAt: new Date((claims.exp as number) * 1000),
-    // RFC 9449 §6.2 and RFC 8705 §3.2: an introspection answer carries the token's `cnf`.
-    binding: readTokenBinding(claims),
-  });
+  // RFC 9449 §6.2 and RFC 8705 §3.2: an introspection answer carries the token's `cnf`, which the
+  // result step reads as for a JWT.
+  return toVerifiedToken(token, INTROSPECTED_HEADER, claims as JwtClaims, options);
 }
