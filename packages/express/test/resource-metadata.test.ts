@@ -1,4 +1,5 @@
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
+import { expectResourceMetadataAnswers } from "@scopegate-examples/conformance-suite";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerAuth, createVerifier, requireScope, resourceMetadata } from "../src/index.js";
@@ -26,29 +27,13 @@ describe("resourceMetadata()", () => {
     await authority?.close();
   });
 
-  it("serves the RFC 9728 document at the resource's well-known path with caching and CORS headers", async () => {
-    const response = await fetch(`${url}/.well-known/oauth-protected-resource/mcp`, {
-      headers: { origin: "https://app.example.com" },
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
-    expect(response.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await response.json()).toEqual({
+  it("serves the RFC 9728 document at the resource's well-known path: caching, CORS, HEAD, preflight, 405", async () => {
+    await expectResourceMetadataAnswers(`${url}/.well-known/oauth-protected-resource/mcp`, {
       resource: RESOURCE,
       authorization_servers: [authority.issuer],
       scopes_supported: ["event.read"],
       bearer_methods_supported: ["header"],
     });
-  });
-
-  it("answers a CORS preflight with 204 and another method with 405", async () => {
-    const preflight = await fetch(`${url}/.well-known/oauth-protected-resource/mcp`, { method: "OPTIONS" });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET, HEAD, OPTIONS");
-    const post = await fetch(`${url}/.well-known/oauth-protected-resource/mcp`, { method: "POST" });
-    expect(post.status).toBe(405);
-    expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
   it("lets other paths through, and the 401 and 403 challenges point at the document", async () => {
