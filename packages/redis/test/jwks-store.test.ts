@@ -1,27 +1,18 @@
 import { createVerifier, type Verifier } from "@scopegate/core";
 import { createTestAuthority } from "@scopegate/testing";
 import { createClient } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createRedisJwksStore, type RedisJwksStoreOptions, RedisUnavailableError } from "../src/index.js";
-import { closeClient, connectClient, type TestRedisClient } from "./support/clients.js";
-import { type RedisProcess, startRedis } from "./support/redis-server.js";
+import { useRedis } from "./support/use-redis.js";
 
 type Authority = Awaited<ReturnType<typeof createTestAuthority>>;
 type Listening = Awaited<ReturnType<Authority["listen"]>>;
 
-let redis: RedisProcess;
-const clients: TestRedisClient[] = [];
+const redis = useRedis();
 const authorities: Authority[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map(closeClient));
   await Promise.all(authorities.splice(0).map((authority) => authority.close()));
-});
-afterAll(async () => {
-  await redis.dispose();
 });
 
 /** A listening authority, and `count` verifiers ("instances") sharing one Redis, each its own client. */
@@ -33,8 +24,7 @@ async function fleet(count: number, storeOptions: Partial<RedisJwksStoreOptions>
   const unavailable: RedisUnavailableError[] = [];
   const instances: Verifier[] = [];
   for (let i = 0; i < count; i++) {
-    const client = await connectClient(redis.url);
-    clients.push(client);
+    const client = await redis.client();
     const store = createRedisJwksStore({
       client,
       keyPrefix,
@@ -85,7 +75,7 @@ describe("createRedisJwksStore: one JWKS fetch for the fleet", () => {
 describe("createRedisJwksStore when Redis cannot answer", () => {
   it("verifies on its own keys when Redis is stopped, within the timeout, and shares again once it is back", async () => {
     const { authority, server, instances, unavailable } = await fleet(2, { timeoutMs: 200 });
-    await redis.stop();
+    await redis.server.stop();
     try {
       const token = await authority.mint();
       const started = Date.now();
@@ -94,7 +84,7 @@ describe("createRedisJwksStore when Redis cannot answer", () => {
       expect(server.requests).toBe(2); // each instance fetched on its own
       expect(unavailable.length).toBeGreaterThanOrEqual(2);
     } finally {
-      await redis.restart();
+      await redis.server.restart();
     }
     // The clients reconnect on their own; a rotation is shared again.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -107,14 +97,14 @@ describe("createRedisJwksStore when Redis cannot answer", () => {
 
   it("does not hang on a Redis that accepts connections but stops answering", async () => {
     const { authority, server, instances, unavailable } = await fleet(1, { timeoutMs: 200 });
-    redis.freeze();
+    redis.server.freeze();
     try {
       const verifier = instances[0] as Verifier;
       await expect(verifier.verify(await authority.mint())).resolves.toMatchObject({});
       expect(server.requests).toBe(1);
       expect(unavailable[0]).toBeInstanceOf(RedisUnavailableError);
     } finally {
-      redis.thaw();
+      redis.server.thaw();
     }
   });
 

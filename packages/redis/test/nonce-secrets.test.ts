@@ -1,29 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createRedisNonceSecrets,
   type RedisNonceSecretsOptions,
   RedisUnavailableError,
 } from "../src/index.js";
-import { closeClient, connectClient, type TestRedisClient } from "./support/clients.js";
-import { type RedisProcess, startRedis } from "./support/redis-server.js";
+import { useRedis } from "./support/use-redis.js";
 
-let redis: RedisProcess;
-const clients: TestRedisClient[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map(closeClient));
-});
-afterAll(async () => {
-  await redis.dispose();
-});
-
-async function client(): Promise<TestRedisClient> {
-  const connected = await connectClient(redis.url);
-  clients.push(connected);
-  return connected;
-}
+const redis = useRedis();
+const client = () => redis.client();
 const HOUR = 3_600_000;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
@@ -58,11 +42,11 @@ describe("createRedisNonceSecrets", () => {
       keyPrefix: "frozen:",
       timeoutMs: 200,
     });
-    redis.freeze();
+    redis.server.freeze();
     try {
       await expect(Promise.resolve(source.secrets(30 * HOUR))).rejects.toBeInstanceOf(RedisUnavailableError);
     } finally {
-      redis.thaw();
+      redis.server.thaw();
     }
   });
 

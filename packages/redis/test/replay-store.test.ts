@@ -1,25 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRedisReplayStore, type RedisReplayStoreOptions, RedisUnavailableError } from "../src/index.js";
-import { closeClient, connectClient, type TestRedisClient } from "./support/clients.js";
-import { type RedisProcess, startRedis } from "./support/redis-server.js";
+import { useRedis } from "./support/use-redis.js";
 
-let redis: RedisProcess;
-const clients: TestRedisClient[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map(closeClient));
-});
-afterAll(async () => {
-  await redis.dispose();
-});
-
-async function client(): Promise<TestRedisClient> {
-  const connected = await connectClient(redis.url);
-  clients.push(connected);
-  return connected;
-}
+const redis = useRedis();
+const client = () => redis.client();
 const prefix = () => `t${Math.random().toString(36).slice(2)}:`;
 const inAMinute = () => Date.now() + 60_000;
 
@@ -74,14 +58,14 @@ describe("createRedisReplayStore", () => {
       timeoutMs: 200,
       onUnavailable: (error) => unavailable.push(error),
     });
-    await redis.stop();
+    await redis.server.stop();
     try {
       await expect(store.markUsed("during-outage", inAMinute())).rejects.toBeInstanceOf(
         RedisUnavailableError,
       );
       expect(unavailable).toHaveLength(1);
     } finally {
-      await redis.restart();
+      await redis.server.restart();
     }
     await new Promise((resolve) => setTimeout(resolve, 300)); // the client reconnects on its own
     await expect(store.markUsed("after-restart", inAMinute())).resolves.toBe(true);
@@ -91,11 +75,11 @@ describe("createRedisReplayStore", () => {
   it("fails closed within timeoutMs when Redis stops answering, never accepting a replay", async () => {
     const store = createRedisReplayStore({ client: await client(), keyPrefix: prefix(), timeoutMs: 200 });
     expect(await store.markUsed("seen", inAMinute())).toBe(true);
-    redis.freeze();
+    redis.server.freeze();
     try {
       await expect(store.markUsed("seen", inAMinute())).rejects.toBeInstanceOf(RedisUnavailableError);
     } finally {
-      redis.thaw();
+      redis.server.thaw();
     }
   });
 
@@ -106,12 +90,12 @@ describe("createRedisReplayStore", () => {
       timeoutMs: 200,
       whenUnavailable: "local",
     });
-    redis.freeze();
+    redis.server.freeze();
     try {
       expect(await store.markUsed("local-1", inAMinute())).toBe(true);
       expect(await store.markUsed("local-1", inAMinute())).toBe(false);
     } finally {
-      redis.thaw();
+      redis.server.thaw();
     }
   });
 
