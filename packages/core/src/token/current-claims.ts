@@ -9,6 +9,7 @@ import { type ClaimCheckOptions, checkClaims } from "./claims.js";
 export type ClaimValidator = (
   claims: Readonly<JwtClaims>,
   header: Readonly<JwtHeader>,
+  // biome-ignore lint/suspicious/noConfusingVoidType: keeps a validator typed Promise<boolean | void> assignable
 ) => boolean | undefined | void | Promise<boolean | undefined | void>;
 
 /** What the claims step reads: the claim checks' options, the caller's validators and the clock. */
