@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeStrictBase64url } from "../src/base/base64url.js";
 import { DEFAULT_ALGORITHMS, isBearerError } from "../src/index.js";
 import { decodeToken } from "../src/token/token-format.js";
 
@@ -120,6 +121,57 @@ describe("decodeToken", () => {
         for (const index of [0, 1, segment.length - 1, segment.length]) {
           const spoiled = segments.map((s, i) => (i === which ? at(s, index, spoiler) : s)).join(".");
           expect([which, index, codeOf(spoiled)]).toEqual([which, index, "ERR_TOKEN_MALFORMED"]);
+        }
+      }
+    });
+
+    // Same length, so only the alphabet tells them apart; `Buffer` reads a UTF-16 character by its low byte.
+    const replacements = [
+      "+",
+      "/",
+      "=",
+      " ",
+      "!",
+      "~",
+      "\0",
+      "\x7f",
+      "é",
+      "\u0141",
+      "\u012d",
+      "\u015f",
+      "\uff41",
+      "\ud83d",
+    ];
+    it.each(replacements)(
+      "refuses %j in place of any character of the payload or the signature",
+      (replacement) => {
+        const segments = [header, payload, signature];
+        for (const which of [1, 2]) {
+          const segment = segments[which] as string;
+          for (let index = 0; index < segment.length; index++) {
+            const replaced = `${segment.slice(0, index)}${replacement}${segment.slice(index + 1)}`;
+            const spoiled = segments.map((s, i) => (i === which ? replaced : s)).join(".");
+            expect([which, index, codeOf(spoiled)]).toEqual([which, index, "ERR_TOKEN_MALFORMED"]);
+          }
+        }
+      },
+    );
+
+    it("decodes a segment only when every character is of the base64url alphabet, for every UTF-16 code unit", () => {
+      for (let unit = 0; unit <= 0xffff; unit++) {
+        const character = String.fromCharCode(unit);
+        const inAlphabet = alphabet.includes(character);
+        for (const segment of [
+          `${character}QUJ`,
+          `QU${character}D`,
+          `QUJ${character}`,
+          `QUJDRA${character}`,
+        ]) {
+          expect([unit, segment.length, decodeStrictBase64url(segment) !== undefined]).toEqual([
+            unit,
+            segment.length,
+            inAlphabet,
+          ]);
         }
       }
     });

@@ -10,6 +10,7 @@ type BufferLike = Uint8Array & { toString(encoding?: "utf8"): string };
 interface BufferConstructorLike {
   from(text: string, encoding: "base64url"): BufferLike;
   from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  byteLength(text: string, encoding: "utf8"): number;
 }
 
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
@@ -33,6 +34,31 @@ export function decodeWithAtob(segment: string): Uint8Array {
 /** The bytes of a checked base64url segment. */
 export function decodeBase64urlBytes(segment: string): Uint8Array {
   return hasBuffer ? NodeBuffer!.from(segment, "base64url") : decodeWithAtob(segment);
+}
+
+/** A base64url segment (RFC 4648 §5 alphabet, no padding). */
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The bytes of `segment` when it is strict base64url (RFC 7515 §2: the URL-safe alphabet only, no
+ * padding, not empty, a length that is not 1 modulo 4), else `undefined`. Any last character is
+ * accepted whatever its unused low bits, as jose does.
+ *
+ * Where `Buffer` exists this costs no scan with a regular expression (which cost about 1 µs over a
+ * token's payload and signature): `Buffer` decodes a character of the alphabet, `+` or `/` as one
+ * sextet each and skips (or stops at) anything else, so a segment of ASCII characters without `+`
+ * or `/` decodes to exactly `⌊3 × length / 4⌋` bytes only if every character is of the alphabet.
+ * Characters beyond ASCII are refused first: `Buffer` reads a UTF-16 string's characters by their
+ * low byte.
+ */
+export function decodeStrictBase64url(segment: string): Uint8Array | undefined {
+  const length = segment.length;
+  if (length === 0 || length % 4 === 1) return undefined;
+  if (!hasBuffer) return SEGMENT.test(segment) ? decodeWithAtob(segment) : undefined;
+  if (segment.includes("+") || segment.includes("/")) return undefined;
+  if (NodeBuffer!.byteLength(segment, "utf8") !== length) return undefined; // beyond ASCII
+  const bytes = NodeBuffer!.from(segment, "base64url");
+  return bytes.length === (length * 3) >>> 2 ? bytes : undefined;
 }
 
 /** The text decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */

@@ -1,5 +1,5 @@
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
-import { decodeBase64urlBytes, decodeBase64urlText, decodeUtf8 } from "../base/base64url.js";
+import { decodeBase64urlText, decodeStrictBase64url, decodeUtf8 } from "../base/base64url.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { type InvalidTokenCode } from "../http/error-codes.js";
 import { InvalidTokenError } from "../http/errors.js";
@@ -128,9 +128,14 @@ function checkSegment(segment: string): string {
   return segment;
 }
 
-/** The bytes of a strict base64url segment ({@link checkSegment}'s rules); `ERR_TOKEN_MALFORMED` otherwise. */
+/**
+ * The bytes of a strict base64url segment ({@link checkSegment}'s rules, checked by
+ * `decodeStrictBase64url` while decoding); `ERR_TOKEN_MALFORMED` otherwise.
+ */
 export function decodeBase64url(segment: string): Uint8Array {
-  return decodeBase64urlBytes(checkSegment(segment));
+  const bytes = decodeStrictBase64url(segment);
+  if (bytes === undefined) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
+  return bytes;
 }
 
 /**
@@ -255,15 +260,15 @@ export function decodeToken(
 
   // Every segment is checked to be strict base64url before anything else is looked at.
   const { header, problem } = decodeHeader(token, first);
-  const payload = checkSegment(token.slice(first + 1, second));
-  const signature = decodeBase64urlBytes(checkSegment(token.slice(second + 1)));
+  const payload = decodeBase64url(token.slice(first + 1, second));
+  const signature = decodeBase64url(token.slice(second + 1));
   const alg = header.alg;
   if (typeof alg !== "string") throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   if (!isSupportedAlgorithm(alg) || !allowed.includes(alg))
     throw new InvalidTokenError("ERR_TOKEN_ALGORITHM");
   if (problem !== undefined) throw new InvalidTokenError(problem);
 
-  const claims = parseSegment(payload);
+  const claims = decodeSegment(payload);
   return {
     header: header as JwtHeader & { alg: Algorithm },
     claims: claims as JwtClaims,
