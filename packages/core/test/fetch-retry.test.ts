@@ -4,6 +4,7 @@ import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDiscovery, createJwksCache, createVerifier, isBearerError } from "../src/index.js";
 import { fetchJson, globalFetch } from "../src/keys/fetch-json.js";
+import { fetchOptions as options } from "./support/fetch-options.js";
 
 /**
  * Issue 12, item 7: a routine keep-alive race (the server closes an idle connection just as the
@@ -68,14 +69,6 @@ beforeEach(() => {
   resetDone = false;
   requests.length = 0;
 });
-
-const options = {
-  fetch: globalFetch,
-  timeoutMs: 10_000,
-  maxResponseBytes: 65_536,
-  maxRedirects: 0,
-  accept: "application/json",
-};
 
 /** One request that opens (or reuses) a keep-alive connection, then the one under test on it. */
 async function onReusedConnection<T>(run: () => Promise<T>): Promise<T> {
