@@ -73,6 +73,8 @@ export function decodeTextWithAtob(segment: string): string {
  */
 export function decodeUtf8(bytes: Uint8Array): string {
   if (!hasBuffer) return strictUtf8.decode(bytes);
+  // Bytes `Buffer` decoded are a `Buffer` already: no view of them is made again.
+  if (bytes instanceof (NodeBuffer as unknown as typeof Uint8Array)) return fromBuffer(bytes as BufferLike);
   return fromBuffer(NodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
