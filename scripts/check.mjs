@@ -40,7 +40,12 @@ const built = step("build", pnpmCmd, pnpmArgs(["-r", "--filter", "./packages/*",
 step(
   "typecheck",
   pnpmCmd,
-  pnpmArgs(["-r", "--filter", "./packages/*", "--filter", "./examples/*", "run", "typecheck"]),
+  pnpmArgs([
+    "-r",
+    ...["./packages/*", "./examples/*", "./tests/*"].flatMap((f) => ["--filter", f]),
+    "run",
+    "typecheck",
+  ]),
 );
 if (built)
   step("docs TypeScript blocks", process.execPath, [join(root, "scripts", "docs", "typecheck-blocks.mjs")]);

@@ -12,10 +12,10 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { freePort } from "@scopegate-examples/calendar-common/free-port";
 import { pnpmCommand, startService } from "./demo-processes.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -106,15 +106,6 @@ for (const name of ["JWKS_URI", "PUBLIC_URL", "DPOP", "TLS_CERT", "TLS_KEY", "TL
   delete baseEnv[name];
 const adminToken = randomBytes(24).toString("base64url");
 
-/** A free port on 127.0.0.1, so that the calendar's PUBLIC_URL can be given before it starts. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * A test CA, a server certificate for 127.0.0.1 and two client certificates, made for this run
  * (never committed): the PEM files the services read go to a private temporary folder.
@@ -161,6 +152,7 @@ try {
     },
   );
 
+  // Chosen before the calendar starts, so that its PUBLIC_URL can be given.
   const calendarPort = await freePort();
   const calendarEnv = {
     ...baseEnv,

@@ -4,27 +4,10 @@
  * default `PUBLIC_URL` takes from the real port; so with `PORT=0` a free port is chosen before the
  * service is built, and the service then listens on it.
  */
-import { createServer } from "node:net";
+import { freePort } from "./free-port.js";
 
 /** Wildcard listen addresses: clients on this machine reach them at 127.0.0.1. */
 const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
-
-/**
- * A free TCP port on `host`, found by listening on port 0 and closing again.
- * @param {string} host
- * @returns {Promise<number>}
- */
-function freePort(host) {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The settings with a real port (a free one for `PORT=0`, unless `PUBLIC_URL` is set) and

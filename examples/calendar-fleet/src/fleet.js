@@ -6,9 +6,9 @@
 // `redis at redis://…` and one `listening on http://…` line per instance; SIGTERM stops them all.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { freePort } from "@scopegate-examples/calendar-common/free-port";
 
 const require = createRequire(import.meta.url);
 const calendar = join(
@@ -36,14 +36,6 @@ function stopAll() {
 }
 process.once("SIGTERM", stopAll);
 process.once("SIGINT", stopAll);
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === "object" && address ? address.port : 0;
-}
 
 /**
  * Starts a child and resolves with the first stdout line that matches `ready`.

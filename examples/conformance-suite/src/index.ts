@@ -7,6 +7,7 @@ export {
   expectJsonFailure,
   type ResponseLike,
 } from "./expect-failure.js";
+export { getOverTls, type TlsAnswer } from "./get-over-tls.js";
 export { bearer, type CallOptions, call, type Method } from "./http.js";
 export {
   pnpmCommand,

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,46 +10,8 @@ import {
   type TestProxyKind,
 } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getOverTls, type TlsAnswer } from "./get-over-tls.js";
 import { type RunningExample, runToExit, type StartCommand, spawnExample } from "./process.js";
-
-interface TlsAnswer {
-  status: number;
-  challenge: string | undefined;
-  body: Record<string, unknown>;
-}
-
-/** One HTTPS GET trusting `ca`, with a client certificate when given, on a fresh connection. */
-function getOverTls(
-  url: string,
-  ca: string,
-  token: string,
-  client?: TestCertificate,
-  headers: Record<string, string> = {},
-): Promise<TlsAnswer> {
-  return new Promise((resolve, reject) => {
-    const tls = client ? { key: client.key, cert: client.cert } : {};
-    request(
-      url,
-      { ca, agent: false, headers: { authorization: `Bearer ${token}`, ...headers }, ...tls },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            challenge: res.headers["www-authenticate"] as string | undefined,
-            body: JSON.parse(text) as Record<string, unknown>,
-          }),
-        );
-      },
-    )
-      .on("error", reject)
-      .end();
-  });
-}
 
 const PROXY_KINDS: readonly TestProxyKind[] = ["envoy", "aws-alb", "aws-alb-passthrough", "nginx"];
 
@@ -101,22 +62,8 @@ export function describeMutualTls(
     });
 
     it("says in its RFC 9728 metadata that certificate-bound tokens can be used", async () => {
-      const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        request(
-          `${service.url}/.well-known/oauth-protected-resource`,
-          { ca: certs.ca.cert, agent: false },
-          (res) => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", (chunk: string) => {
-              text += chunk;
-            });
-            res.on("end", () => resolve(JSON.parse(text) as Record<string, unknown>));
-          },
-        )
-          .on("error", reject)
-          .end();
-      });
+      const metadata = `${service.url}/.well-known/oauth-protected-resource`;
+      const { body: answer } = await getOverTls(metadata, certs.ca.cert);
       expect(answer.tls_client_certificate_bound_access_tokens).toBe(true);
       expect(answer.resource).toBe(service.url);
     });

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { freePort } from "@scopegate-examples/calendar-common/free-port";
 import { build } from "esbuild";
 
 const require = createRequire(import.meta.url);
@@ -33,15 +33,6 @@ export async function bundleWorker(entry) {
     logLevel: "silent",
   });
   return result.outputFiles[0].text;
-}
-
-async function freePort(host) {
-  const server = createServer();
-  server.listen(0, host);
-  await once(server, "listening");
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const capnpString = (value) => JSON.stringify(String(value));

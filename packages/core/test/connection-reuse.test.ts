@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDiscovery, createVerifier } from "../src/index.js";
 import { fetchJson, globalFetch, RemoteFetchError } from "../src/keys/fetch-json.js";
+import { fetchOptions as options } from "./support/fetch-options.js";
 
 /**
  * The fetch path aborts its controller once an exchange is over (to release anything still pending).
@@ -80,14 +81,6 @@ afterEach(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-const options = {
-  fetch: globalFetch,
-  timeoutMs: 10_000,
-  maxResponseBytes: 65_536,
-  maxRedirects: 0,
-  accept: "application/json",
-};
 
 describe("connection reuse on the fetch path", () => {
   it(`serves ${FETCHES} JWKS fetches in a row over a few kept-alive connections, not one each`, async () => {

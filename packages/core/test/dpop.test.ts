@@ -272,6 +272,51 @@ describe("DPoP (RFC 9449) in the verifier", () => {
       /^DPoP realm="api", error="insufficient_scope", .*scope="admin"/,
     );
   });
+
+  describe("with the proof's header, key and token hash remembered from earlier requests", () => {
+    const proofFor = (token: string, url = URL_EVENTS) =>
+      key.proof({ method: "GET", url, accessToken: token });
+
+    it("refuses claims the header's key did not sign with ERR_DPOP_PROOF_SIGNATURE", async () => {
+      const verifier = verifierWith();
+      const token = await authority.mint({ dpop: key });
+      await verifier.authenticate(request(token, await proofFor(token)));
+      const [header, , signature] = (await proofFor(token)).split(".");
+      const [, claims] = (await proofFor(token)).split(".");
+      const error = await failure(verifier.authenticate(request(token, `${header}.${claims}.${signature}`)));
+      expect(error.code).toBe("ERR_DPOP_PROOF_SIGNATURE");
+    });
+
+    it("refuses a proof made for another token with ERR_DPOP_PROOF_TOKEN_HASH", async () => {
+      const verifier = verifierWith();
+      const token = await authority.mint({ dpop: key });
+      const other = await authority.mint({ dpop: key, scope: "other" });
+      await verifier.authenticate(request(token, await proofFor(token)));
+      await verifier.authenticate(request(other, await proofFor(other)));
+      const error = await failure(verifier.authenticate(request(token, await proofFor(other))));
+      expect(error.code).toBe("ERR_DPOP_PROOF_TOKEN_HASH");
+    });
+
+    it("refuses a token bound to another key with ERR_DPOP_PROOF_KEY_MISMATCH", async () => {
+      const verifier = verifierWith();
+      const token = await authority.mint({ dpop: key });
+      const otherToken = await authority.mint({ dpop: await createDpopKey() });
+      await verifier.authenticate(request(token, await proofFor(token)));
+      const error = await failure(verifier.authenticate(request(otherToken, await proofFor(otherToken))));
+      expect(error.code).toBe("ERR_DPOP_PROOF_KEY_MISMATCH");
+    });
+
+    it("refuses a proof for another URL with ERR_DPOP_PROOF_URL", async () => {
+      const verifier = verifierWith();
+      const token = await authority.mint({ dpop: key });
+      await verifier.authenticate(request(token, await proofFor(token)));
+      await verifier.authenticate(request(token, await proofFor(token)));
+      const error = await failure(
+        verifier.authenticate(request(token, await proofFor(token, `${ORIGIN}/other`))),
+      );
+      expect(error.code).toBe("ERR_DPOP_PROOF_URL");
+    });
+  });
 });
 
 describe("DPoP server nonces (RFC 9449 §8, §9)", () => {

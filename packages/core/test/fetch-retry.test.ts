@@ -2,19 +2,23 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDiscovery, createJwksCache, isBearerError } from "../src/index.js";
+import { createDiscovery, createJwksCache, createVerifier, isBearerError } from "../src/index.js";
 import { fetchJson, globalFetch } from "../src/keys/fetch-json.js";
+import { fetchOptions as options } from "./support/fetch-options.js";
 
 /**
  * Issue 12, item 7: a routine keep-alive race (the server closes an idle connection just as the
  * client reuses it) is retried once at once, through the global `fetch` (undici) and a real server
- * on 127.0.0.1 that destroys the socket of a request arriving on a kept-alive connection.
+ * on 127.0.0.1 that destroys the socket of a request arriving on a kept-alive connection. The same
+ * holds for an introspection request.
  */
 
 /**
  * `reset-once`: the first request after the warm-up (on the kept-alive connection the warm-up left
  * open, unless undici chose a new one) has its socket destroyed; `reset-always`: every one.
  */
+const AUDIENCE = "https://calendar.example.com";
+
 type Mode = "ok" | "reset-once" | "reset-always" | "status-500";
 
 let authority: TestAuthority;
@@ -44,7 +48,9 @@ beforeAll(async () => {
     const body =
       req.url === "/.well-known/oauth-authorization-server"
         ? { issuer: origin, jwks_uri: `${origin}/jwks` }
-        : authority.jwks();
+        : req.url === "/introspect"
+          ? { active: true, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300, scope: "event.read" }
+          : authority.jwks();
     res.writeHead(200, { "content-type": "application/json", connection: "keep-alive" });
     res.end(JSON.stringify(body));
   });
@@ -63,14 +69,6 @@ beforeEach(() => {
   resetDone = false;
   requests.length = 0;
 });
-
-const options = {
-  fetch: globalFetch,
-  timeoutMs: 10_000,
-  maxResponseBytes: 65_536,
-  maxRedirects: 0,
-  accept: "application/json",
-};
 
 /** One request that opens (or reuses) a keep-alive connection, then the one under test on it. */
 async function onReusedConnection<T>(run: () => Promise<T>): Promise<T> {
@@ -139,5 +137,47 @@ describe("a reset of a reused keep-alive connection", () => {
     const error = await fetchJson(`${origin}/jwks`, { ...options, fetch: refusing }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe("ERR_FETCH_NETWORK");
     expect(calls).toBe(1);
+  });
+});
+
+describe("a reset of a reused keep-alive connection under an introspection request", () => {
+  const verifier = () =>
+    createVerifier({
+      issuer: "https://issuer.example.com/",
+      audience: AUDIENCE,
+      jwksUri: "https://issuer.example.com/jwks.json",
+      introspection: {
+        endpoint: `${origin}/introspect`,
+        clientId: "calendar",
+        clientSecret: "s",
+        cache: false,
+      },
+    });
+
+  it("is sent again once on a new connection, and the opaque token is accepted", async () => {
+    const verified = await onReusedConnection(() => {
+      mode = "reset-once";
+      return verifier().verify("opaque-token-value");
+    });
+    expect(verified.scopes).toEqual(["event.read"]);
+    const attempts = requests.filter((r) => r.path === "/introspect");
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.socket).not.toBe(attempts[0]!.socket);
+  });
+
+  it("is sent again only once: a second reset is a 503 with Retry-After", async () => {
+    const error = await onReusedConnection(() => {
+      mode = "reset-always";
+      return verifier()
+        .verify("opaque-token-value")
+        .catch((e: unknown) => e);
+    });
+    expect(isBearerError(error) && [error.status, error.code]).toEqual([
+      503,
+      "ERR_INTROSPECTION_UNAVAILABLE",
+    ]);
+    expect(isBearerError(error) && error.headers["Retry-After"]).toMatch(/^[1-9]\d*$/);
+    expect(((error as Error).cause as { code?: string }).code).toBe("ERR_INTROSPECTION_NETWORK");
+    expect(requests.filter((r) => r.path === "/introspect")).toHaveLength(2);
   });
 });

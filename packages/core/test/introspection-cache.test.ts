@@ -6,7 +6,6 @@ import {
   type IntrospectionOptions,
   type IntrospectionRecord,
   type IntrospectionStore,
-  isBearerError,
 } from "../src/index.js";
 import { failure } from "./support/failure.js";
 

@@ -1,4 +1,3 @@
-import { request } from "node:https";
 import type { VerifierOptions } from "@scopegate/core";
 import {
   createTestAuthority,
@@ -9,6 +8,7 @@ import {
   type TestCertificates,
   type TestProxyKind,
 } from "@scopegate/testing";
+import { getOverTls, type TlsAnswer } from "@scopegate-examples/conformance-suite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningTlsApp, startTlsApp, TLS_ADAPTERS } from "./tls-apps.js";
 
@@ -23,42 +23,11 @@ import { type RunningTlsApp, startTlsApp, TLS_ADAPTERS } from "./tls-apps.js";
 const audience = "https://api.example.com";
 const PROXY_KINDS: readonly TestProxyKind[] = ["envoy", "aws-alb", "aws-alb-passthrough", "nginx"];
 
-interface Answer {
-  status: number;
-  challenge: string | undefined;
-  body: { binding?: unknown; error?: string; error_description?: string };
-}
+type Answer = TlsAnswer<{ binding?: unknown; error?: string; error_description?: string }>;
 
-function get(
-  url: string,
-  token: string,
-  client?: TestCertificate,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const tls = client ? { key: client.key, cert: client.cert } : {};
-    const req = request(
-      `${url}/me`,
-      { ca: certs.ca.cert, agent: false, headers: { authorization: `Bearer ${token}`, ...headers }, ...tls },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            challenge: res.headers["www-authenticate"] as string | undefined,
-            body: JSON.parse(text) as Answer["body"],
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** `GET /me` of the app at `url` over TLS, trusting the test CA. */
+const get = (url: string, token: string, client?: TestCertificate, headers: Record<string, string> = {}) =>
+  getOverTls<Answer["body"]>(`${url}/me`, certs.ca.cert, token, client, headers);
 
 let authority: TestAuthority;
 let certs: TestCertificates;

@@ -4,7 +4,7 @@ import type { RequestListener } from "node:http";
 import { createServer, type ServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
 import Router from "@koa/router";
-import { Controller, Get, UseGuards } from "@nestjs/common";
+import { Controller, Get, type NestApplicationOptions, UseGuards } from "@nestjs/common";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { Test } from "@nestjs/testing";
 import type { VerifiedToken, VerifierOptions } from "@scopegate/core";
@@ -84,6 +84,12 @@ class MeController {
   }
 }
 
+/**
+ * Nest's own copy of Node's HTTPS options: the same object, but its `SNICallback` callback still takes
+ * `err: Error` where Node's takes `Error | null`, so Node's type needs telling.
+ */
+type NestHttpsOptions = NonNullable<NestApplicationOptions["httpsOptions"]>;
+
 async function nestApp(
   platform: "express" | "fastify",
   options: VerifierOptions,
@@ -96,7 +102,7 @@ async function nestApp(
   const app =
     platform === "fastify"
       ? moduleRef.createNestApplication(new FastifyAdapter({ https: tls }), { logger: false })
-      : moduleRef.createNestApplication({ httpsOptions: tls, logger: false });
+      : moduleRef.createNestApplication({ httpsOptions: tls as NestHttpsOptions, logger: false });
   await app.listen(0, "127.0.0.1");
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `https://127.0.0.1:${port}`, close: () => app.close() };

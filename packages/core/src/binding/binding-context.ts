@@ -32,7 +32,12 @@ export interface BindingContext {
 export function readDpopProofs(request: RequestLike): readonly string[] {
   const value = readHeader(request.headers, "dpop");
   if (value === undefined) return [];
-  const proofs = typeof value === "string" ? value.split(",").map((proof) => proof.trim()) : [...value];
+  const proofs =
+    typeof value !== "string"
+      ? [...value]
+      : value.includes(",")
+        ? value.split(",").map((proof) => proof.trim())
+        : [value.trim()];
   if (proofs.length === 1 && countRawHeaderLines(request, "dpop") > 1) return [proofs[0] as string, ""];
   return proofs;
 }

@@ -4,6 +4,8 @@
  */
 
 interface NodeHashing {
+  /** One-shot hash (Node ≥ 20.12): no `Hash` object per call. */
+  hash?(algorithm: "sha256", data: string, outputEncoding: "base64url"): string;
   createHash(algorithm: "sha256"): {
     update(data: string | Uint8Array): { digest(encoding: "base64url"): string };
   };
@@ -37,6 +39,7 @@ function loadNodeHashing(): NodeHashing | undefined {
 }
 
 const node = loadNodeHashing();
+const oneShot = typeof node?.hash === "function" ? node.hash.bind(node) : undefined;
 const encoder = new TextEncoder();
 
 /** base64url without padding (RFC 7515 §2). */
@@ -48,6 +51,7 @@ export function base64url(bytes: Uint8Array): string {
 
 /** base64url(SHA-256(UTF-8 of `text`)): DPoP's `ath` of an access token. */
 export function sha256Base64url(text: string): string | Promise<string> {
+  if (oneShot !== undefined) return oneShot("sha256", text, "base64url");
   if (node !== undefined) return node.createHash("sha256").update(text).digest("base64url");
   return crypto.subtle
     .digest("SHA-256", encoder.encode(text))

@@ -49,17 +49,8 @@ function checkProofJwk(jwk: unknown, alg: Algorithm): PublicJwk {
   return jwk as PublicJwk;
 }
 
-/**
- * Decodes a DPoP proof (RFC 9449 §4.2, §4.3 checks 2-6): at most `maxProofBytes`, a compact JWS of
- * three base64url segments, JSON object header and claims, `typ` `dpop+jwt`, an `alg` from `algorithms`
- * (never `none` or HS*), no `crit` or `b64`, and a `jwk` header holding a public key of the type `alg`
- * needs. Throws `InvalidDpopProofError`.
- */
-export function decodeProof(
-  proof: string,
-  algorithms: readonly Algorithm[],
-  maxProofBytes: number,
-): DecodedProof {
+/** The positions of a proof's two dots: three non-empty segments within `maxProofBytes`, or `ERR_DPOP_PROOF_MALFORMED`. */
+function dotsOf(proof: string, maxProofBytes: number): [first: number, second: number] {
   if (proof.length === 0 || proof.length > maxProofBytes) fail("ERR_DPOP_PROOF_MALFORMED");
   const first = proof.indexOf(".");
   const second = first < 0 ? -1 : proof.indexOf(".", first + 1);
@@ -71,14 +62,32 @@ export function decodeProof(
   ) {
     fail("ERR_DPOP_PROOF_MALFORMED");
   }
-  const header = decodeJson(proof.slice(0, first));
-  const claims = decodeJson(proof.slice(first + 1, second));
-  let signature: Uint8Array;
+  return [first, second];
+}
+
+function decodeSignature(segment: string): Uint8Array {
   try {
-    signature = decodeBase64url(proof.slice(second + 1));
+    return decodeBase64url(segment);
   } catch {
     return fail("ERR_DPOP_PROOF_MALFORMED");
   }
+}
+
+/**
+ * Decodes a DPoP proof (RFC 9449 §4.2, §4.3 checks 2-6): at most `maxProofBytes`, a compact JWS of
+ * three base64url segments, JSON object header and claims, `typ` `dpop+jwt`, an `alg` from `algorithms`
+ * (never `none` or HS*), no `crit` or `b64`, and a `jwk` header holding a public key of the type `alg`
+ * needs. Throws `InvalidDpopProofError`.
+ */
+export function decodeProof(
+  proof: string,
+  algorithms: readonly Algorithm[],
+  maxProofBytes: number,
+): DecodedProof {
+  const [first, second] = dotsOf(proof, maxProofBytes);
+  const header = decodeJson(proof.slice(0, first));
+  const claims = decodeJson(proof.slice(first + 1, second));
+  const signature = decodeSignature(proof.slice(second + 1));
   if (!isDpopType(header.typ)) fail("ERR_DPOP_PROOF_TYPE");
   const alg = header.alg;
   if (typeof alg !== "string" || !(algorithms as readonly string[]).includes(alg))
@@ -91,5 +100,47 @@ export function decodeProof(
     headerEnd: first,
     payloadEnd: second,
     signature,
+  };
+}
+
+/** {@link decodeProof} for one verifier's settings, each header segment it accepted decoded once. */
+export type ProofDecoder = (proof: string) => DecodedProof;
+
+/** Header segments remembered by a {@link ProofDecoder}: a client signs its proofs under one header. */
+export const PROOF_HEADERS_LIMIT = 64;
+
+/**
+ * Creates a {@link ProofDecoder}: {@link decodeProof}, but a header segment already accepted (byte for
+ * byte the same text, so the same header) is not decoded and checked again; its decoded header (frozen,
+ * its `jwk` the same object each time) is reused. Only accepted headers are kept, at most
+ * {@link PROOF_HEADERS_LIMIT} (all forgotten when full), so every refusal and its order are unchanged.
+ */
+export function createProofDecoder(algorithms: readonly Algorithm[], maxProofBytes: number): ProofDecoder {
+  const headers = new Map<string, DecodedProof["header"]>();
+  let last: { segment: string; header: DecodedProof["header"] } | undefined;
+  const knownHeader = (proof: string, first: number): DecodedProof["header"] | undefined => {
+    if (last !== undefined && last.segment.length === first && proof.startsWith(last.segment))
+      return last.header;
+    const segment = proof.slice(0, first);
+    const header = headers.get(segment);
+    if (header !== undefined) last = { segment, header };
+    return header;
+  };
+  return (proof) => {
+    const [first, second] = dotsOf(proof, maxProofBytes);
+    const header = knownHeader(proof, first);
+    if (header !== undefined) {
+      const claims = decodeJson(proof.slice(first + 1, second));
+      const signature = decodeSignature(proof.slice(second + 1));
+      return { header, claims, headerEnd: first, payloadEnd: second, signature };
+    }
+    const decoded = decodeProof(proof, algorithms, maxProofBytes);
+    const segment = proof.slice(0, first);
+    Object.freeze(decoded.header.jwk);
+    const frozen = Object.freeze(decoded.header);
+    if (headers.size >= PROOF_HEADERS_LIMIT) headers.clear();
+    headers.set(segment, frozen);
+    last = { segment, header: frozen };
+    return decoded;
   };
 }

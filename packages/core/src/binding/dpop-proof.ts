@@ -9,7 +9,7 @@ import { checkDecodedSignature, verifySignatureWithJose } from "../signature/sig
 import type { BindingContext } from "./binding-context.js";
 import { sha256Base64url } from "./digest.js";
 import type { ResolvedDpopOptions } from "./dpop-options.js";
-import { type DecodedProof, decodeProof } from "./dpop-proof-format.js";
+import { createProofDecoder, type DecodedProof } from "./dpop-proof-format.js";
 import { expectedHtu, forwardedOrigin, normalizeHtu, type PublicUrl } from "./htu.js";
 import { createProofKeys, type ProofKey } from "./proof-keys.js";
 
@@ -60,6 +60,21 @@ function checkHtu(htu: unknown, context: BindingContext, options: ResolvedDpopOp
   fail("ERR_DPOP_PROOF_URL");
 }
 
+/**
+ * `ath` values of tokens seen (RFC 9449 §4.3 check 11): a token cache hands the same `VerifiedToken`
+ * for the same token, whose hash is then computed once.
+ */
+const tokenHashes = new WeakMap<VerifiedToken, string>();
+
+function tokenHashOf(verified: VerifiedToken): MaybePromise<string> {
+  const known = tokenHashes.get(verified);
+  if (known !== undefined) return known;
+  return andThen(sha256Base64url(verified.token), (hash) => {
+    tokenHashes.set(verified, hash);
+    return hash;
+  });
+}
+
 /** Checks 8-12 of RFC 9449 §4.3 and the token binding of §7.1 (no nonce, no replay yet). */
 function checkClaims(
   proof: DecodedProof,
@@ -83,7 +98,7 @@ function checkClaims(
   }
   if (key.thumbprint !== verified.binding?.thumbprint) fail("ERR_DPOP_PROOF_KEY_MISMATCH");
   if (typeof ath !== "string") return fail("ERR_DPOP_PROOF_TOKEN_HASH");
-  return andThen(sha256Base64url(verified.token), (expected) => {
+  return andThen(tokenHashOf(verified), (expected) => {
     if (ath !== expected) fail("ERR_DPOP_PROOF_TOKEN_HASH");
   });
 }
@@ -131,6 +146,7 @@ export function createDpopProofCheck(
   emit?: ScopegateEventListener,
 ): DpopProofCheck {
   const proofKeys = createProofKeys();
+  const decodeProof = createProofDecoder(options.algorithms, options.maxProofBytes);
   const nonces = options.nonce;
 
   /** RFC 9449 §9: a proof must carry a nonce this server issued, still fresh. Resolves its age. */
@@ -184,7 +200,7 @@ export function createDpopProofCheck(
   return {
     check(verified, context) {
       const proof = theProof(context);
-      const decoded = decodeProof(proof, options.algorithms, options.maxProofBytes);
+      const decoded = decodeProof(proof);
       return andThen(proofKeys.keyOf(decoded.header.jwk, decoded.header.alg), (key) =>
         andThen(checkSignature(proof, decoded, key), () => accept(decoded, key, verified, context)),
       );

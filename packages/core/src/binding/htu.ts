@@ -36,10 +36,23 @@ function parseHttpUrl(value: string): URL | undefined {
   return url;
 }
 
+/** URLs normalised recently (a client sends the same `htu` again and again), each parsed once. */
+const normalized = new Map<string, string | undefined>();
+const NORMALIZED_LIMIT = 256;
+/** Longer values are normalised every time rather than kept. */
+const NORMALIZED_MAX_LENGTH = 1024;
+
 /** `origin` + normalised path of an absolute http(s) URL, or `undefined` when it is not one. */
 export function normalizeHtu(value: string): string | undefined {
+  const known = normalized.get(value);
+  if (known !== undefined || normalized.has(value)) return known;
   const url = parseHttpUrl(value);
-  return url === undefined ? undefined : `${url.origin}${normalizePercentEncoding(url.pathname)}`;
+  const result = url === undefined ? undefined : `${url.origin}${normalizePercentEncoding(url.pathname)}`;
+  if (value.length <= NORMALIZED_MAX_LENGTH) {
+    if (normalized.size >= NORMALIZED_LIMIT) normalized.clear();
+    normalized.set(value, result);
+  }
+  return result;
 }
 
 /** Checks a `publicUrl` option: an absolute http(s) URL without credentials, query or fragment. */

@@ -63,14 +63,25 @@ async function importProofKey(jwk: PublicJwk, alg: Algorithm): Promise<ProofKey>
  */
 export function createProofKeys(maxEntries = 1_000): ProofKeys {
   const keys = new LRUCache<string, ProofKey | Promise<ProofKey>>({ max: maxEntries });
+  /**
+   * The key found for a `jwk` object (with its `alg`), for a caller that hands the same frozen object
+   * again (the proof decoder's remembered headers): no identity string to build and look up.
+   */
+  const byObject = new WeakMap<PublicJwk, ProofKey>();
   return {
     keyOf(jwk, alg) {
+      const seen = byObject.get(jwk);
+      if (seen !== undefined && seen.key.alg === alg) return seen;
       const id = identity(jwk, alg);
       const known = keys.get(id);
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        if (!(known instanceof Promise) && Object.isFrozen(jwk)) byObject.set(jwk, known);
+        return known;
+      }
       const pending = importProofKey(jwk, alg).then(
         (key) => {
           if (keys.peek(id) === pending) keys.set(id, key);
+          if (Object.isFrozen(jwk)) byObject.set(jwk, key);
           return key;
         },
         (error: unknown) => {

@@ -1,3 +1,4 @@
+import { isConnectionReset } from "../keys/connection-reset.js";
 import { type FetchLike, RemoteFetchError, readBounded } from "../keys/fetch-json.js";
 import { IntrospectionFailure } from "./introspection-failure.js";
 
@@ -28,6 +29,20 @@ export function mediaTypeOf(value: string | null): string | undefined {
 }
 
 /**
+ * One POST. A connection reset under it (a reused keep-alive connection the server had just closed)
+ * is sent again once, at once, within the same deadline, as a key fetch is: asking about a token
+ * changes nothing on the server. Any other failure, or a second reset, rejects.
+ */
+async function send(fetch: FetchLike, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (cause) {
+    if (init.signal?.aborted || !isConnectionReset(cause)) throw cause;
+  }
+  return fetch(url, init);
+}
+
+/**
  * A `fetch` for oauth4webapi's `customFetch` that makes one introspection exchange safe to parse:
  * no redirect is followed (the request carries the token and our credentials), a 200 answer must be
  * JSON or (RFC 9701) a signed JWT, every body is read under `maxResponseBytes` and handed on as a
@@ -45,7 +60,7 @@ export function createIntrospectionFetch(options: ExchangeOptions): {
   const exchange = async (url: string, init: RequestInit): Promise<Response> => {
     let response: Response;
     try {
-      response = await options.fetch(url, { ...init, redirect: "manual", signal });
+      response = await send(options.fetch, url, { ...init, redirect: "manual", signal });
     } catch {
       throw signal.aborted ? fail("ERR_INTROSPECTION_TIMEOUT") : fail("ERR_INTROSPECTION_NETWORK");
     }

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@scopegate-examples/conformance-suite";
 
 /** A real `redis-server` (Debian's package) on 127.0.0.1 and an ephemeral port, for tests. */
 export interface RedisProcess {
@@ -18,15 +19,6 @@ export interface RedisProcess {
   freeze(): void;
   /** SIGCONT after `freeze`. */
   thaw(): void;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
 }
 
 export async function startRedis(): Promise<RedisProcess> {
