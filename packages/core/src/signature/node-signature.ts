@@ -105,7 +105,7 @@ const SPECS: Readonly<Record<Algorithm, AlgorithmSpec>> = {
 const MIN_RSA_BITS = 2048;
 
 /** Checks `data` against `signature` (raw bytes); `false` for a bad signature. */
-type Check = (data: NodeJS.ArrayBufferView, signature: NodeJS.ArrayBufferView) => boolean;
+export type Check = (data: NodeJS.ArrayBufferView, signature: NodeJS.ArrayBufferView) => boolean;
 
 interface Prepared {
   alg: Algorithm;
@@ -394,4 +394,26 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
       return decide(token, decoded.headerEnd, decoded.payloadEnd, decoded.header.alg, key, decoded.signature);
     },
   };
+}
+
+/**
+ * A `node:crypto` check of `alg` signatures by `keyObject` (`data` and the raw JWS signature bytes),
+ * or `undefined` when this path would not judge that key exactly as jose does (another key type or
+ * curve, an RSA key under 2048 bits) or `node:crypto` failed the known-answer check for `alg`
+ * (`trusted` remembers that verdict per algorithm). A check may throw: count that as a bad signature.
+ */
+export function keyObjectCheck(
+  nodeCrypto: NodeCrypto,
+  keyObject: KeyObject,
+  alg: Algorithm,
+  trusted: Map<Algorithm, boolean>,
+): Check | undefined {
+  const spec = SPECS[alg];
+  if (spec === undefined || !keyObjectFits(keyObject, spec)) return undefined;
+  let trusts = trusted.get(alg);
+  if (trusts === undefined) {
+    trusts = passesKnownAnswer(nodeCrypto, alg);
+    trusted.set(alg, trusts);
+  }
+  return trusts ? checkFor(nodeCrypto, keyObject, spec) : undefined;
 }
