@@ -11,6 +11,7 @@ interface BufferConstructorLike {
   from(text: string, encoding: "base64url"): BufferLike;
   from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
   byteLength(text: string, encoding: "utf8"): number;
+  isBuffer(value: unknown): boolean;
 }
 
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
@@ -73,7 +74,11 @@ export function decodeTextWithAtob(segment: string): string {
  */
 export function decodeUtf8(bytes: Uint8Array): string {
   if (!hasBuffer) return strictUtf8.decode(bytes);
-  return fromBuffer(NodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  // Bytes `Buffer` decoded are a `Buffer` already: no view of them is made again.
+  const buffer = NodeBuffer!.isBuffer(bytes)
+    ? (bytes as BufferLike)
+    : NodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return fromBuffer(buffer);
 }
 
 /** `Buffer`'s decoding, checked strictly only when it replaced something (or the text holds U+FFFD). */

@@ -5,7 +5,7 @@ import { readHeader } from "../http/bearer.js";
 import { type InvalidDpopProofCode } from "../http/error-codes.js";
 import { DpopNonceError, InvalidDpopProofError, isBearerError } from "../http/errors.js";
 import { DpopReplayUnavailableError } from "../http/unavailable-errors.js";
-import { checkDecodedSignature, verifySignatureWithJose } from "../signature/signature.js";
+import { verifySignatureWithJose } from "../signature/signature.js";
 import type { BindingContext } from "./binding-context.js";
 import { sha256Base64url } from "./digest.js";
 import type { ResolvedDpopOptions } from "./dpop-options.js";
@@ -103,14 +103,16 @@ function checkClaims(
   });
 }
 
-/** RFC 9449 §4.3 check 7: the proof is signed by its own `jwk`. */
+/** RFC 9449 §4.3 check 7: the proof is signed by its own `jwk` (`node:crypto` where it decides, else jose). */
 function checkSignature(proof: string, decoded: DecodedProof, key: ProofKey): MaybePromise<void> {
-  const verdict = checkDecodedSignature(proof, decoded, key.key);
+  const verdict = key.checkSignature(proof, decoded);
   if (verdict === true) return undefined;
   if (verdict === false) return fail("ERR_DPOP_PROOF_SIGNATURE");
-  return verifySignatureWithJose(proof, key.key).catch((cause: unknown) => {
-    throw new InvalidDpopProofError("ERR_DPOP_PROOF_SIGNATURE", { cause });
-  });
+  return key.joseKey().then((joseKey) =>
+    verifySignatureWithJose(proof, joseKey).catch((cause: unknown) => {
+      throw new InvalidDpopProofError("ERR_DPOP_PROOF_SIGNATURE", { cause });
+    }),
+  );
 }
 
 /** A store that cannot answer fails the request (503), never lets it through. */

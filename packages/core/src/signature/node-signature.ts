@@ -20,7 +20,11 @@ export interface NodeCrypto {
     signature: NodeJS.ArrayBufferView,
   ): boolean;
   KeyObject: { from(key: webcrypto.CryptoKey): KeyObject };
-  createPublicKey(key: { key: Record<string, string>; format: "jwk" }): KeyObject;
+  createPublicKey(
+    key:
+      | { key: Record<string, string>; format: "jwk" }
+      | { key: NodeJS.ArrayBufferView; format: "der"; type: "spki" },
+  ): KeyObject;
   constants: { RSA_PKCS1_PSS_PADDING: number };
 }
 
@@ -101,7 +105,7 @@ const SPECS: Readonly<Record<Algorithm, AlgorithmSpec>> = {
 const MIN_RSA_BITS = 2048;
 
 /** Checks `data` against `signature` (raw bytes); `false` for a bad signature. */
-type Check = (data: NodeJS.ArrayBufferView, signature: NodeJS.ArrayBufferView) => boolean;
+export type Check = (data: NodeJS.ArrayBufferView, signature: NodeJS.ArrayBufferView) => boolean;
 
 interface Prepared {
   alg: Algorithm;
@@ -149,6 +153,21 @@ function keyObjectFits(key: KeyObjectLike, spec: AlgorithmSpec): boolean {
       return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === spec.nodeCurve;
     case "Ed25519":
       return key.asymmetricKeyType === "ed25519";
+  }
+}
+
+/**
+ * The same public key, decoded again from its SPKI DER: the form a key read from PEM has, as the
+ * benchmark's floor and the peers measured there use. A key imported from a JWK (WebCrypto's
+ * `importKey`, as jose imports a JWKS) is built from its components, and `verify` took about 1 µs
+ * longer with it (ES256, interleaved A/B; docs/benchmarks.md). The key itself when that fails.
+ */
+function decodedAgain(nodeCrypto: NodeCrypto, keyObject: KeyObject): KeyObject {
+  try {
+    const der = keyObject.export({ format: "der", type: "spki" });
+    return nodeCrypto.createPublicKey({ key: der, format: "der", type: "spki" });
+  } catch {
+    return keyObject;
   }
 }
 
@@ -294,9 +313,10 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     if (spec !== undefined && trusts(key.alg)) {
       try {
         if (tag(material) === "CryptoKey" && cryptoKeyFits(material as WebCryptoKeyLike, spec)) {
-          check = checkFor(nodeCrypto, nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey), spec);
+          const keyObject = nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey);
+          check = checkFor(nodeCrypto, decodedAgain(nodeCrypto, keyObject), spec);
         } else if (tag(material) === "KeyObject" && keyObjectFits(material as KeyObjectLike, spec)) {
-          check = checkFor(nodeCrypto, material as KeyObject, spec);
+          check = checkFor(nodeCrypto, decodedAgain(nodeCrypto, material as KeyObject), spec);
         }
       } catch {
         check = undefined;
@@ -374,4 +394,26 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
       return decide(token, decoded.headerEnd, decoded.payloadEnd, decoded.header.alg, key, decoded.signature);
     },
   };
+}
+
+/**
+ * A `node:crypto` check of `alg` signatures by `keyObject` (`data` and the raw JWS signature bytes),
+ * or `undefined` when this path would not judge that key exactly as jose does (another key type or
+ * curve, an RSA key under 2048 bits) or `node:crypto` failed the known-answer check for `alg`
+ * (`trusted` remembers that verdict per algorithm). A check may throw: count that as a bad signature.
+ */
+export function keyObjectCheck(
+  nodeCrypto: NodeCrypto,
+  keyObject: KeyObject,
+  alg: Algorithm,
+  trusted: Map<Algorithm, boolean>,
+): Check | undefined {
+  const spec = SPECS[alg];
+  if (spec === undefined || !keyObjectFits(keyObject, spec)) return undefined;
+  let trusts = trusted.get(alg);
+  if (trusts === undefined) {
+    trusts = passesKnownAnswer(nodeCrypto, alg);
+    trusted.set(alg, trusts);
+  }
+  return trusts ? checkFor(nodeCrypto, keyObject, spec) : undefined;
 }
