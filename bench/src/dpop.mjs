@@ -4,16 +4,21 @@
 // them; proofs are signed before the clock starts). Wall time and this process's CPU time per
 // request, median of `repetitions` windows, rows interleaved.
 //   pnpm --dir bench run bench -- --only=dpop
+// SCOPEGATE_CORE points it at another build of @scopegate/core (an ESM file), as for the micro
+// benchmark, to measure a local change against the committed one.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createMemoryReplayStore, createVerifier } from "@scopegate/core";
 import { createRedisReplayStore } from "@scopegate/redis";
 import { createDpopKey, createTestAuthority } from "@scopegate/testing";
 import { createClient } from "redis";
+
+const { createMemoryReplayStore, createVerifier } = await import(
+  process.env.SCOPEGATE_CORE ?? "@scopegate/core"
+);
 
 const ORIGIN = "https://api.bench.invalid";
 const URL_EVENTS = `${ORIGIN}/events`;

@@ -180,7 +180,7 @@ async function measure(server, url, tokens, seconds, connections) {
 }
 
 /**
- * Runs every scenario. Per framework, one server process per guard, all started first; then
+ * Runs every scenario. Per framework, one server process per guard (and one for distinct tokens), all started first; then
  * `rounds` rounds in which each scenario runs once, bare first, so that every scenario sees the same
  * drift in machine load. Returns one row per scenario with medians over the rounds.
  */
@@ -239,9 +239,15 @@ async function runFrameworks(
     const scenarios = SCENARIOS.filter((s) => s.framework === framework && (s.workload !== "dpop" || dpop));
     const guards = [...new Set(scenarios.map((s) => s.guard))];
     log(`  http: ${framework} (${guards.join(", ")})`);
+    // Distinct tokens get a server of their own: the garbage a token never seen before leaves would
+    // otherwise be collected during, and charged to, the repeated-token rounds of the same server.
+    const serverOf = (s) => (s.workload === "distinct" ? `${s.guard} (distinct)` : s.guard);
     const servers = new Map();
     try {
-      for (const guard of guards) servers.set(guard, await startServer(framework, guard, config));
+      for (const s of scenarios) {
+        if (!servers.has(serverOf(s)))
+          servers.set(serverOf(s), await startServer(framework, s.guard, config));
+      }
       const runs = new Map(scenarios.map((s) => [s, []]));
       // Up to 8,000 DPoP requests a second over the warm-up and every round (more: replays, non-2xx).
       const proofs = scenarios.some((s) => s.workload === "dpop")
@@ -249,7 +255,7 @@ async function runFrameworks(
         : undefined;
       const tokensOf = (s) =>
         s.workload === "dpop" ? proofs : s.workload === "repeated" ? [repeatedToken] : distinctTokens;
-      const urlOf = (s) => `http://127.0.0.1:${servers.get(s.guard).port}/events`;
+      const urlOf = (s) => `http://127.0.0.1:${servers.get(serverOf(s)).port}/events`;
       for (const s of scenarios) await cannon(urlOf(s), tokensOf(s), warmupSeconds, connections);
       const bareScenario = scenarios.find((s) => s.guard === "bare");
       for (let round = 0; round < rounds; round++) {
@@ -257,7 +263,9 @@ async function runFrameworks(
         // right after the same neighbour.
         const others = shuffle(scenarios.filter((s) => s !== bareScenario));
         for (const s of [bareScenario, ...others]) {
-          runs.get(s).push(await measure(servers.get(s.guard), urlOf(s), tokensOf(s), seconds, connections));
+          runs
+            .get(s)
+            .push(await measure(servers.get(serverOf(s)), urlOf(s), tokensOf(s), seconds, connections));
         }
       }
       if (proofs && proofs.dpop.used > proofs.dpop.size)
@@ -305,7 +313,7 @@ function addedText(added) {
 
 export function httpTable(rows, { seconds, rounds, connections, alg }) {
   const out = [
-    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "added over bare" and "added over no-op" are the server CPU per request minus that of the bare route or of the no-op guard measured in the same round, as the median over the rounds and, in parentheses, the lowest and highest round; "vs bare" is the median of the req/s ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request; "dpop" sends the repeated token DPoP-bound (\`cnf.jkt\`) as \`Authorization: DPoP\` with a fresh ES256 proof per request (signed before the clock starts).`,
+    `autocannon, ${connections} connections${PINNED ? " (autocannon pinned to CPU 1, each server to CPU 0)" : ""}, ${rounds} rounds of ${seconds} s per scenario after a warm-up, each round the bare route first and the rest in random order (medians shown; "added over bare" and "added over no-op" are the server CPU per request minus that of the bare route or of the no-op guard measured in the same round, as the median over the rounds and, in parentheses, the lowest and highest round; "vs bare" is the median of the req/s ratios within each round), GET /events answering a small JSON body; ${alg} tokens. The guarded routes run \`bearerAuth\` + \`requireScope("event.read")\` (Fastify: the plugin + \`config: { scopes: ["event.read"] }\`; Nest: \`ScopegateModule.forRoot({ guard: "global" })\` + \`@RequireScopes("event.read")\`); "noop" is the framework's own cost of the same number of pass-through hooks or middlewares; "distinct" sends a token not sent before in the run with every request (to a server process of its own, so that its garbage is not collected during other rounds); "dpop" sends the repeated token DPoP-bound (\`cnf.jkt\`) as \`Authorization: DPoP\` with a fresh ES256 proof per request (signed before the clock starts).`,
     "",
     "| framework | route | token | server CPU per request | added over bare | added over no-op | req/s | p50 | p99 | vs bare | non-2xx | server CPU | autocannon CPU |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -17,6 +17,7 @@ import {
 import { httpTable, runHttp } from "./http.mjs";
 import { memoryTable, runMemory } from "./memory.mjs";
 import { microTables, runMicro, writeMicroFixtures } from "./micro.mjs";
+import { pipelineTable, runPipeline } from "./pipeline.mjs";
 import { summarize } from "./summary.mjs";
 
 const args = process.argv.slice(2);
@@ -25,7 +26,7 @@ const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
   .split(",");
-const phases = only ?? ["micro", "http", "eventloop", "memory", "dpop"];
+const phases = only ?? ["micro", "pipeline", "http", "eventloop", "memory", "dpop"];
 // --libraries=scopegate,fast-jwt: only these in the micro benchmark.
 const libraries = args
   .find((a) => a.startsWith("--libraries="))
@@ -44,6 +45,7 @@ const settings = quick
   ? {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 150, windowMs: 40, repetitions: 9, algorithms: ALGORITHMS },
+      pipeline: { requests: 500, rounds: 5, warmupRequests: 2_000 },
       http: { seconds: 1, rounds: 3, warmupSeconds: 0.5, connections: 16 },
       eventLoop: { seconds: 1, rounds: 2, connections: 16 },
       memoryTokens: 160_000,
@@ -53,6 +55,7 @@ const settings = quick
   : {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 250, windowMs: 50, repetitions: 15, algorithms: ALGORITHMS },
+      pipeline: { requests: 2_000, rounds: 20, warmupRequests: 10_000 },
       http: { seconds: 1, rounds: 10, warmupSeconds: 1, connections: 16 },
       eventLoop: { seconds: 2, rounds: 5, connections: 16 },
       memoryTokens: 1_000_000,
@@ -108,6 +111,15 @@ try {
       "### Micro: verifications per CPU-second, one core",
       "",
       microTables(raw.micro, ALGORITHMS),
+    );
+  }
+  if (phases.includes("pipeline")) {
+    log("pipeline benchmark (each framework in-process, no sockets)");
+    raw.pipeline = await runPipeline(fixtures.path, config, settings.pipeline, log, frameworks);
+    sections.push(
+      "### Pipeline: what the guard adds to the framework's request handling",
+      "",
+      pipelineTable(raw.pipeline, settings.pipeline),
     );
   }
   if (phases.includes("http")) {

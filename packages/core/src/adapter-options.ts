@@ -1,6 +1,6 @@
+import { type AuthenticatingVerifier, authenticateNow } from "./authenticate-now.js";
 import { optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 import type { HeadersLike, RequestLike, VerifiedToken } from "./base/types.js";
-import { isBearerError } from "./http/errors.js";
 import { refuseUnknownVerifierKeys, type VerifierOptions } from "./options/verifier-options.js";
 import { checkScopeRequirement, type ScopeRequirement } from "./token/scopes.js";
 import { createVerifier, type Verifier } from "./verifier.js";
@@ -171,15 +171,10 @@ export function resolveSingleScopeOptions(
  * invalid token still rejects.
  */
 export async function authenticateOptional(
-  verifier: Pick<Verifier, "authenticate">,
+  verifier: AuthenticatingVerifier,
   request: RequestLike | HeadersLike,
 ): Promise<VerifiedToken | undefined> {
-  try {
-    return await verifier.authenticate(request);
-  } catch (error) {
-    if (isBearerError(error) && error.code === "ERR_NO_CREDENTIALS") return undefined;
-    throw error;
-  }
+  return authenticateNow(verifier, request, false);
 }
 
 /**

@@ -14,6 +14,12 @@ export {
   SCOPE_OPTION_KEYS,
   ScopegateConfigurationError,
 } from "./adapter-options.js";
+export {
+  type AuthenticatingVerifier,
+  type AuthOutcome,
+  authenticateNow,
+  authenticateThen,
+} from "./authenticate-now.js";
 export { type Algorithm, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from "./base/algorithms.js";
 export { closestKey, optionKeys, refuseUnknownKeys } from "./base/option-keys.js";
 export { RemoteFetchError, type RemoteFetchErrorCode } from "./base/remote-fetch-error.js";

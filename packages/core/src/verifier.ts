@@ -50,6 +50,14 @@ export interface Verifier {
    * against the request (DPoP proof, client certificate).
    */
   authenticate(request: RequestLike | HeadersLike): Promise<VerifiedToken>;
+  /**
+   * `authenticate`, without a promise where none is needed: the token itself when the outcome is at
+   * hand now (a token the cache holds, its key in memory, no proof or fetch to wait for), a promise
+   * of it otherwise. Throws, or rejects with, the same errors. For adapters and other hot paths
+   * (`authenticateThen` and `authenticateNow` in core use it); optional, so that a `Verifier` of
+   * your own needs only `authenticate`.
+   */
+  authenticateNow?(request: RequestLike | HeadersLike): VerifiedToken | Promise<VerifiedToken>;
   /** Extracts the access token without verifying it. Throws scopegate errors. */
   extract(request: RequestLike | HeadersLike): string;
   /** Throws `InsufficientScopeError` (with this verifier's realm and `resource_metadata`) unless the token has the scopes. */
@@ -270,6 +278,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return binding.check(verified, request, scheme);
   }
 
+  function authenticateNow(request: RequestLike | HeadersLike): VerifiedToken | Promise<VerifiedToken> {
+    let scheme: CredentialScheme | undefined;
+    try {
+      const credentials = extractCredentials(request, extraction, binding.schemes, known);
+      scheme = credentials.scheme;
+      const outcome = bound(verifyToken(credentials.token), request, scheme);
+      return outcome instanceof Promise ? outcome.catch(rejectAs[scheme]) : outcome;
+    } catch (error) {
+      throw asBearerError(error, scheme);
+    }
+  }
+
   const verifier: Verifier = {
     verify(token) {
       try {
@@ -279,15 +299,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
     },
     authenticate(request) {
-      let scheme: CredentialScheme | undefined;
       try {
-        const credentials = extractCredentials(request, extraction, binding.schemes, known);
-        scheme = credentials.scheme;
-        return settled(bound(verifyToken(credentials.token), request, scheme), scheme);
+        return Promise.resolve(authenticateNow(request));
       } catch (error) {
-        return Promise.reject(asBearerError(error, scheme));
+        return Promise.reject(error);
       }
     },
+    authenticateNow,
     extract(request) {
       try {
         return extractCredentials(request, extraction, binding.schemes, undefined).token;

@@ -1,6 +1,6 @@
 import {
   type AuthOptions,
-  authenticateOptional,
+  authenticateThen,
   type BearerAuthOptions,
   resolveAuthOptions,
   type VerifiedToken,
@@ -48,7 +48,11 @@ export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOpt
       next();
       return;
     }
-    (credentialsRequired ? verifier.authenticate(req) : authenticateOptional(verifier, req)).then(
+    // A cached token calls next() at once: no promise on the way.
+    authenticateThen(
+      verifier,
+      req,
+      credentialsRequired,
       (token) => {
         setContext(req, { verifier, token, handleErrors });
         next();

@@ -1,5 +1,6 @@
 import {
   type AdapterRequireScopesOptions,
+  authenticateThen,
   type HandleErrors,
   type ResolvedScopeOptions,
   resolveScopeOptions,
@@ -36,7 +37,10 @@ function scopeMiddleware(where: string, { requirement, ...own }: ResolvedScopeOp
       next(new ScopegateConfigurationError(where));
       return;
     }
-    verifier.authenticate(req).then(
+    authenticateThen(
+      verifier,
+      req,
+      true,
       (token) => {
         setContext(req, { verifier, token, handleErrors: mode });
         check(verifier, token);

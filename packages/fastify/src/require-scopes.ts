@@ -1,5 +1,6 @@
 import {
   type AdapterRequireScopesOptions,
+  authenticateThen,
   type HandleErrors,
   type ResolvedScopeOptions,
   resolveScopeOptions,
@@ -41,7 +42,10 @@ export function scopeHook(where: string, { requirement, ...own }: ResolvedScopeO
       done(new ScopegateConfigurationError(where));
       return;
     }
-    verifier.authenticate(requestOf(request)).then(
+    authenticateThen(
+      verifier,
+      requestOf(request),
+      true,
       (token) => {
         setContext(request, reply, { verifier, token, handleErrors: mode });
         check(verifier, token);

@@ -1,13 +1,12 @@
 import {
   type AuthOptions,
-  authenticateOptional,
   type BearerAuthOptions,
   resolveAuthOptions,
   type VerifiedToken,
   type Verifier,
 } from "@scopegate/core";
 import type { Context, Env, MiddlewareHandler, Next } from "hono";
-import { type AuthEnv, getContext, requestOf, sendResponseHeaders, setContext } from "./context.js";
+import { type AuthEnv, authenticateContext, getContext, sendResponseHeaders, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 
 /** The middleware `bearerAuth()` returns; `verifier` is there to share with `requireScope(…, { verifier })`. */
@@ -36,12 +35,11 @@ export function bearerAuth<E extends Env = AuthEnv>(
   async function scopegateBearerAuth(c: Context<E & AuthEnv>, next: Next): Promise<Response | undefined> {
     const previous = getContext(c);
     if (previous?.verifier !== verifier || !previous.token) {
-      const request = await requestOf(c);
       let token: VerifiedToken | undefined;
       try {
-        token = await (credentialsRequired
-          ? verifier.authenticate(request)
-          : authenticateOptional(verifier, request));
+        // A cached token is at hand: no await for it.
+        const outcome = authenticateContext(c, verifier, credentialsRequired);
+        token = outcome instanceof Promise ? await outcome : outcome;
       } catch (error) {
         return handOn(error, handleErrors);
       }

@@ -1,4 +1,13 @@
-import type { HandleErrors, NodeRequestLike, RequestLike, VerifiedToken, Verifier } from "@scopegate/core";
+import {
+  type AuthenticatingVerifier,
+  type AuthOutcome,
+  authenticateNow,
+  type HandleErrors,
+  type NodeRequestLike,
+  type RequestLike,
+  type VerifiedToken,
+  type Verifier,
+} from "@scopegate/core";
 import type { Context, Env } from "hono";
 
 /** The variables the middlewares set: `c.get("auth")`, `c.var.auth`. */
@@ -57,11 +66,14 @@ function incomingOf(c: Context): NodeRequestLike | undefined {
 
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
+/** Whether the request may carry a form-encoded body (not on GET or HEAD). */
+function hasFormBody(raw: Request): boolean {
+  const { method } = raw;
+  return method !== "GET" && method !== "HEAD" && FORM.test(raw.headers.get("content-type") ?? "");
+}
+
 /** A form-encoded body, parsed (Hono keeps it for the handler's own `c.req.parseBody()`); else `undefined`. */
 async function formBody(c: Context): Promise<unknown> {
-  const { method, headers } = c.req.raw;
-  if (method === "GET" || method === "HEAD" || !FORM.test(headers.get("content-type") ?? ""))
-    return undefined;
   try {
     return await c.req.parseBody({ all: true });
   } catch {
@@ -77,18 +89,39 @@ async function formBody(c: Context): Promise<unknown> {
  * `allowQueryToken`/`allowBodyToken` one there is accepted). Other bodies are not read. On
  * @hono/node-server the Node request (`c.env.incoming`) comes along too, so that a client
  * certificate on a TLS socket binds certificate-bound tokens (RFC 8705); other runtimes have none.
+ * A promise only when there is a form body to read.
  */
-export async function requestOf(c: Context): Promise<RequestLike> {
+export function requestOf(c: Context): RequestLike | Promise<RequestLike> {
   const raw = c.req.raw;
   const url = raw.url;
   const question = url.indexOf("?");
   const incoming = incomingOf(c);
-  return {
+  const request = {
     headers: raw.headers,
     method: raw.method,
     url,
     ...(incoming === undefined ? {} : { raw: incoming }),
     query: question === -1 ? undefined : new URLSearchParams(url.slice(question + 1)),
-    body: await formBody(c),
+    body: undefined as unknown,
   };
+  if (!hasFormBody(raw)) return request;
+  return formBody(c).then((body) => {
+    request.body = body;
+    return request;
+  });
+}
+
+/**
+ * Authenticates the context's request (`authenticateNow` in core): the outcome itself when it is at
+ * hand (a cached token, no form body to read), a promise of it otherwise.
+ */
+export function authenticateContext(
+  c: Context,
+  verifier: AuthenticatingVerifier,
+  credentialsRequired: boolean,
+): AuthOutcome | Promise<AuthOutcome> {
+  const request = requestOf(c);
+  return request instanceof Promise
+    ? request.then((ready) => authenticateNow(verifier, ready, credentialsRequired))
+    : authenticateNow(verifier, request, credentialsRequired);
 }

@@ -9,7 +9,7 @@ import {
   type Verifier,
 } from "@scopegate/core";
 import type { Context, Env, MiddlewareHandler, Next } from "hono";
-import { type AuthEnv, getContext, requestOf, sendResponseHeaders, setContext } from "./context.js";
+import { type AuthEnv, authenticateContext, getContext, sendResponseHeaders, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 
 function scopeMiddleware<E extends Env>(
@@ -34,7 +34,8 @@ function scopeMiddleware<E extends Env>(
       if (!chosen) throw new ScopegateConfigurationError(where);
       verifier = chosen;
       try {
-        token = await verifier.authenticate(await requestOf(c));
+        const outcome = authenticateContext(c, verifier, true);
+        token = (outcome instanceof Promise ? await outcome : outcome) as VerifiedToken;
       } catch (error) {
         return handOn(error, mode);
       }

@@ -1,6 +1,6 @@
 import {
   type AuthOptions,
-  authenticateOptional,
+  authenticateNow,
   type BearerAuthOptions,
   resolveAuthOptions,
   type VerifiedToken,
@@ -41,9 +41,9 @@ export function bearerAuth(first: BearerAuthOptions | Verifier, second?: AuthOpt
     if (previous?.verifier === verifier && previous.token) return next();
     let token: VerifiedToken | undefined;
     try {
-      token = credentialsRequired
-        ? await verifier.authenticate(ctx.request)
-        : await authenticateOptional(verifier, ctx.request);
+      // A cached token is at hand: no await for it.
+      const outcome = authenticateNow(verifier, ctx.request, credentialsRequired);
+      token = outcome instanceof Promise ? await outcome : outcome;
     } catch (error) {
       return handOn(error, ctx, handleErrors);
     }

@@ -1,5 +1,6 @@
 import {
   type AdapterRequireScopesOptions,
+  authenticateNow,
   type HandleErrors,
   type ResolvedScopeOptions,
   resolveScopeOptions,
@@ -28,7 +29,8 @@ function scopeMiddleware(where: string, { requirement, ...own }: ResolvedScopeOp
       if (!chosen) throw new ScopegateConfigurationError(where);
       verifier = chosen;
       try {
-        token = await verifier.authenticate(ctx.request);
+        const outcome = authenticateNow(verifier, ctx.request);
+        token = outcome instanceof Promise ? await outcome : outcome;
       } catch (error) {
         return handOn(error, ctx, mode);
       }

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import {
+  authenticateNow,
   authenticateOptional,
   CredentialsRequiredError,
   type RequestLike,
@@ -55,12 +56,18 @@ export class ScopegateGuard implements CanActivate {
       this.authorize(done.token, access, context);
       return true;
     }
-    return this.authenticate(request, credentialsRequired, context).then((token) => {
+    const authenticated = (token: VerifiedToken | undefined): true => {
       recordAuth(request, token, source);
       if (token?.responseHeaders !== undefined) this.setResponseHeaders(context, token.responseHeaders);
       this.authorize(token, access, context);
       return true;
-    });
+    };
+    // The default step answers a cached token at once (no promise); an overridden one is awaited.
+    const outcome =
+      this.authenticate === ScopegateGuard.prototype.authenticate
+        ? authenticateNow(this.verifier, request, credentialsRequired)
+        : this.authenticate(request, credentialsRequired, context);
+    return outcome instanceof Promise ? outcome.then(authenticated) : authenticated(outcome);
   }
 
   private authSource(): AuthSource {

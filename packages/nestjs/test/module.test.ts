@@ -172,7 +172,8 @@ describe.each(PLATFORMS)("ScopegateModule on the %s platform", (platform) => {
 
     it("authenticates a request once when the route also has @UseGuards(ScopegateGuard)", async () => {
       const real = createVerifier(authority.verifierOptions());
-      const authenticate = vi.fn(real.authenticate);
+      // The guard authenticates through authenticateNow (a cached token without a promise).
+      const authenticateNow = vi.fn(real.authenticateNow);
       const app = await start(
         {
           imports: [
@@ -180,11 +181,11 @@ describe.each(PLATFORMS)("ScopegateModule on the %s platform", (platform) => {
           ],
           controllers: [TwiceController],
         },
-        (builder) => builder.overrideProvider(SCOPEGATE_VERIFIER).useValue({ ...real, authenticate }),
+        (builder) => builder.overrideProvider(SCOPEGATE_VERIFIER).useValue({ ...real, authenticateNow }),
       );
       const token = await authority.mint();
       expect((await call(app.url, "/twice", { headers: bearer(token) })).status).toBe(200);
-      expect(authenticate).toHaveBeenCalledTimes(1);
+      expect(authenticateNow).toHaveBeenCalledTimes(1);
     });
 
     it("with credentialsRequired: false, lets requests without credentials through unless scopes are required", async () => {

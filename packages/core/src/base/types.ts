@@ -94,7 +94,10 @@ export interface RequestLike {
   readonly originalUrl?: string | undefined;
   /** The connection (Express: `req.socket`); read for certificate-bound tokens. */
   readonly socket?: unknown;
-  /** Read only when `allowQueryToken` is on, or to detect a second token. */
+  /**
+   * Read only when `allowQueryToken` is on, or to detect a second token; not read at all when `url`
+   * is given and neither it nor `originalUrl` has a `?` (no query string, nothing to parse).
+   */
   readonly query?: QueryLike | undefined | null;
   /** A parsed form body. Read only when `allowBodyToken` is on, or to detect a second token. */
   readonly body?: unknown;
