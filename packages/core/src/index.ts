@@ -219,7 +219,7 @@ export {
   presets,
   type SuperTokensPresetOptions,
 } from "./presets/index.js";
-export { type ClaimCheckOptions, checkClaims, checkTokenType } from "./token/claims.js";
+export { type ClaimCheckOptions, checkClaims, checkClaimTimes, checkTokenType } from "./token/claims.js";
 export {
   checkScopeRequirement,
   hasScopes,

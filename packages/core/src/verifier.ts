@@ -26,7 +26,7 @@ import { resolveVerifierOptions } from "./options/resolve-verifier-options.js";
 import type { ResolvedVerifierOptions, VerifierOptions } from "./options/verifier-options.js";
 import { checkSignature } from "./signature/signature.js";
 import { checkIssuer, checkTokenType } from "./token/claims.js";
-import { checkCurrentClaims, runValidators } from "./token/current-claims.js";
+import { checkCachedClaims, checkCurrentClaims, runValidators } from "./token/current-claims.js";
 import { requireScopes, type ScopeRequirement } from "./token/scopes.js";
 import {
   type CachedVerification,
@@ -212,7 +212,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   /**
    * A cached token: the JWKS must still give the key that verified it, and the claims step must pass
-   * again now. `undefined` when the key changed (verify afresh); a failure drops the entry and is
+   * again now (its clock checks and validators: the rest cannot have changed). `undefined` when the key changed (verify afresh); a failure drops the entry and is
    * thrown as on a first verification.
    */
   function reuse(token: string, entry: CachedVerification): MaybePromise<VerifiedToken | undefined> {
@@ -242,7 +242,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const { verified } = entry;
     events?.fromCache.add(verified);
-    const checking = checkCurrentClaims(verified.claims, verified.header, resolved);
+    const checking = checkCachedClaims(verified.claims, verified.header, resolved);
     return checking === undefined ? verified : checking.then(() => verified);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkClaims, checkTokenType, isBearerError, type JwtClaims } from "../src/index.js";
+import { checkClaims, checkClaimTimes, checkTokenType, isBearerError, type JwtClaims } from "../src/index.js";
 import type { ClaimCheckOptions } from "../src/token/claims.js";
 
 const NOW = 1_800_000_000;
@@ -133,6 +133,60 @@ describe("checkClaims", () => {
     expect(codeOf(okta, { allowedClientIds: allowed, clientIdClaims: ["cid"] })).toBeUndefined();
     expect(codeOf(okta, { allowedClientIds: allowed })).toBe("ERR_TOKEN_CLIENT");
     expect(codeOf({ ...okta, cid: 7 }, { clientIdClaims: ["cid"] })).toBe("ERR_TOKEN_CLAIM_INVALID");
+  });
+});
+
+describe("checkClaimTimes", () => {
+  function timeCodeOf(claims: JwtClaims, options: Partial<ClaimCheckOptions> = {}, now = NOW) {
+    try {
+      checkClaimTimes(claims, { ...base, ...options }, now);
+    } catch (error) {
+      if (!isBearerError(error)) throw error;
+      return error.code;
+    }
+    return undefined;
+  }
+
+  it("gives checkClaims' verdict on every clock check, at every moment around the edges", () => {
+    const cases: [JwtClaims, Partial<ClaimCheckOptions>][] = [
+      [good, {}],
+      [{ ...good, nbf: NOW + 100 }, {}],
+      [{ ...good, iat: NOW + 100 }, {}],
+      [{ ...good, exp: NOW + 0.5 }, {}],
+      [good, { maxTokenAgeSec: 60 }],
+      [good, { clockToleranceSec: 0 }],
+    ];
+    for (const [claims, options] of cases) {
+      for (const now of [
+        NOW - 200,
+        NOW - 6,
+        NOW,
+        NOW + 5,
+        NOW + 55,
+        NOW + 60,
+        NOW + 296,
+        NOW + 305,
+        NOW + 1_000,
+      ]) {
+        expect(timeCodeOf(claims, options, now)).toBe(codeOf(claims, options, now));
+      }
+    }
+    expect(timeCodeOf(good, {}, NOW + 1_000)).toBe("ERR_TOKEN_EXPIRED");
+    expect(timeCodeOf({ ...good, nbf: NOW + 100 }, {}, NOW)).toBe("ERR_TOKEN_NOT_YET_VALID");
+    expect(timeCodeOf(good, { maxTokenAgeSec: 60 }, NOW + 100)).toBe("ERR_TOKEN_TOO_OLD");
+  });
+
+  it("refuses claims without exp, or without iat under maxTokenAgeSec, as checkClaims does", () => {
+    const { exp: _exp, ...noExp } = good;
+    const { iat: _iat, ...noIat } = good;
+    expect(timeCodeOf(noExp)).toBe("ERR_TOKEN_CLAIM_MISSING");
+    expect(timeCodeOf(noIat, { maxTokenAgeSec: 60 })).toBe("ERR_TOKEN_CLAIM_MISSING");
+  });
+
+  it("leaves the claims the clock cannot change alone (they passed checkClaims when first verified)", () => {
+    const other = { ...good, iss: "https://other.example/", aud: "https://other.example" };
+    expect(codeOf(other)).toBe("ERR_TOKEN_ISSUER");
+    expect(timeCodeOf(other)).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { createVerify, type Verify } from "node:crypto";
 import { CompactSign, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { type Algorithm, SUPPORTED_ALGORITHMS } from "../src/base/algorithms.js";
@@ -55,6 +56,45 @@ describe("the known-answer check of the node:crypto fast path", () => {
       await expect(verifier.verify(forged, key)).rejects.toMatchObject({ code: "ERR_TOKEN_SIGNATURE" });
     }
     expect(calls).toBeGreaterThan(0);
+  });
+
+  it("checks RS256 and ES256 with the streaming createVerify where it exists, and leaves them to jose when it accepts everything or throws", async () => {
+    const streaming = (answer: () => boolean): NodeCrypto => ({
+      ...withVerify(nodeCrypto.verify),
+      createVerify: () => ({ update: () => ({ verify: answer }) }) as unknown as Verify,
+    });
+    for (const broken of [
+      streaming(() => true),
+      streaming(() => {
+        throw new Error("unsupported");
+      }),
+    ]) {
+      for (const alg of ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] as const) {
+        expect([alg, passesKnownAnswer(broken, alg)]).toEqual([alg, false]);
+      }
+      // The one-shot verify still serves the others.
+      for (const alg of ["PS256", "EdDSA"] as const)
+        expect([alg, passesKnownAnswer(broken, alg)]).toEqual([alg, true]);
+      const verifier = createSignatureVerifier(broken);
+      for (const alg of ["RS256", "ES256"] as const) {
+        const { key, token } = await signed(alg);
+        const [header, payload] = token.split(".");
+        const forged = `${header}.${payload}.${(await signed(alg)).token.split(".")[2]}`;
+        await expect(verifier.verify(forged, key)).rejects.toMatchObject({ code: "ERR_TOKEN_SIGNATURE" });
+        await expect(verifier.verify(token, key)).resolves.toBeUndefined();
+      }
+    }
+    let streamed = 0;
+    const counting: NodeCrypto = {
+      ...withVerify(nodeCrypto.verify),
+      createVerify: (algorithm: string) => {
+        streamed++;
+        return createVerify(algorithm);
+      },
+    };
+    const { key, token } = await signed("ES256");
+    await expect(createSignatureVerifier(counting).verify(token, key)).resolves.toBeUndefined();
+    expect(streamed).toBeGreaterThan(0);
   });
 
   it("trusts no algorithm to a node:crypto that accepts everything or throws: forged tokens still fail", async () => {

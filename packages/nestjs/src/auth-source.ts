@@ -1,4 +1,4 @@
-import { checkClaims, type VerifiedToken, type Verifier } from "@scopegate/core";
+import { checkClaimTimes, type VerifiedToken, type Verifier } from "@scopegate/core";
 import type { AuthState } from "./auth.js";
 
 /**
@@ -31,7 +31,7 @@ function isSameSource(a: AuthSource, b: AuthSource): boolean {
  */
 function isCurrent(token: VerifiedToken, verifier: Verifier): boolean {
   try {
-    checkClaims(token.claims, verifier.options, verifier.options.clock() / 1000);
+    checkClaimTimes(token.claims, verifier.options, verifier.options.clock() / 1000);
     return true;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import type { KeyObject, VerifyKeyObjectInput, VerifyPublicKeyInput, webcrypto } from "node:crypto";
+import type { KeyObject, Verify, VerifyKeyObjectInput, VerifyPublicKeyInput, webcrypto } from "node:crypto";
 import type { Algorithm } from "../base/algorithms.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
 import { KNOWN_ANSWERS, KNOWN_MESSAGE } from "./known-answers.js";
@@ -26,6 +26,12 @@ export interface NodeCrypto {
       | { key: NodeJS.ArrayBufferView; format: "der"; type: "spki" },
   ): KeyObject;
   constants: { RSA_PKCS1_PSS_PADDING: number };
+  /**
+   * The streaming verifier. Where present, RS256/384/512 and ES256/384/512 are checked with it: it
+   * costs less than the one-shot `verify` for them (ES256 0.5–2.5 µs, RS256 0.3–0.4 µs per call,
+   * docs/benchmarks.md). Optional: without it, `verify` checks every algorithm.
+   */
+  createVerify?(algorithm: string): Verify;
 }
 
 interface ProcessLike {
@@ -176,6 +182,10 @@ function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmS
   switch (spec.kind) {
     case "RSASSA-PKCS1-v1_5": {
       const digest = spec.digest;
+      const { createVerify } = nodeCrypto;
+      if (typeof createVerify === "function" && digest !== null) {
+        return (data, signature) => createVerify(digest).update(data).verify(keyObject, signature);
+      }
       return (data, signature) => verify(digest, data, keyObject, signature);
     }
     case "RSA-PSS": {
@@ -191,6 +201,10 @@ function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmS
       const digest = spec.digest;
       // JWS carries ECDSA signatures as raw r‖s (RFC 7518 §3.4), never DER.
       const input = { key: keyObject, dsaEncoding: "ieee-p1363" as const };
+      const { createVerify } = nodeCrypto;
+      if (typeof createVerify === "function" && digest !== null) {
+        return (data, signature) => createVerify(digest).update(data).verify(input, signature);
+      }
       return (data, signature) => verify(digest, data, input, signature);
     }
     case "Ed25519":

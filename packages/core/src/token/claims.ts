@@ -87,8 +87,6 @@ export function checkIssuer(claims: Readonly<JwtClaims>, issuers: readonly strin
  * time in seconds. Throws `InvalidTokenError` with the code of the first failed check.
  */
 export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOptions, nowSec: number): void {
-  const tolerance = options.clockToleranceSec;
-
   if (!isAllowedIssuer(claims.iss, options.issuers)) reject("ERR_TOKEN_ISSUER");
   for (const name of options.clientIdClaims) {
     if (claims[name] !== undefined && typeof claims[name] !== "string") reject("ERR_TOKEN_CLAIM_INVALID");
@@ -114,13 +112,7 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
   for (const name of options.requiredClaims)
     if (claims[name] === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
 
-  if (nowSec - tolerance >= (exp as number)) reject("ERR_TOKEN_EXPIRED");
-  if (nbf !== undefined && nowSec + tolerance < nbf) reject("ERR_TOKEN_NOT_YET_VALID");
-  if (iat !== undefined && nowSec + tolerance < iat) reject("ERR_TOKEN_ISSUED_IN_FUTURE");
-  if (options.maxTokenAgeSec !== null) {
-    if (iat === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
-    if (nowSec - (iat as number) > options.maxTokenAgeSec + tolerance) reject("ERR_TOKEN_TOO_OLD");
-  }
+  checkTimes(exp as number, nbf, iat, options, nowSec);
 
   if (options.audiences !== null)
     checkAudience(claims.aud, options.audiences, options.resourceAudience ?? null);
@@ -137,6 +129,40 @@ export function checkClaims(claims: Readonly<JwtClaims>, options: ClaimCheckOpti
     const client = clientIdOf(claims, options.clientIdClaims);
     if (typeof client !== "string" || !options.allowedClientIds.has(client)) reject("ERR_TOKEN_CLIENT");
   }
+}
+
+/** `exp`, `nbf`, `iat` and `maxTokenAgeSec` against the clock, in {@link checkClaims}' order. */
+function checkTimes(
+  exp: number,
+  nbf: number | undefined,
+  iat: number | undefined,
+  options: ClaimCheckOptions,
+  nowSec: number,
+): void {
+  const tolerance = options.clockToleranceSec;
+  if (nowSec - tolerance >= exp) reject("ERR_TOKEN_EXPIRED");
+  if (nbf !== undefined && nowSec + tolerance < nbf) reject("ERR_TOKEN_NOT_YET_VALID");
+  if (iat !== undefined && nowSec + tolerance < iat) reject("ERR_TOKEN_ISSUED_IN_FUTURE");
+  if (options.maxTokenAgeSec !== null) {
+    if (iat === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+    if (nowSec - (iat as number) > options.maxTokenAgeSec + tolerance) reject("ERR_TOKEN_TOO_OLD");
+  }
+}
+
+/**
+ * Only the checks of {@link checkClaims} that the clock can change (`exp`, `nbf`, `iat`,
+ * `maxTokenAgeSec`), for claims that passed {@link checkClaims} before under the same options and
+ * cannot have changed since (a cached token's claims are frozen deeply): the same verdicts as
+ * {@link checkClaims} gives them now. Throws `InvalidTokenError` with the code of the first failure.
+ */
+export function checkClaimTimes(
+  claims: Readonly<JwtClaims>,
+  options: ClaimCheckOptions,
+  nowSec: number,
+): void {
+  const exp = numericDate(claims, "exp");
+  if (exp === undefined) reject("ERR_TOKEN_CLAIM_MISSING");
+  checkTimes(exp as number, numericDate(claims, "nbf"), numericDate(claims, "iat"), options, nowSec);
 }
 
 /** One `aud` entry names an accepted audience: exactly, or as another spelling of the resource. */

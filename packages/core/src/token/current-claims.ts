@@ -1,6 +1,6 @@
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { InvalidTokenError, isBearerError } from "../http/errors.js";
-import { type ClaimCheckOptions, checkClaims } from "./claims.js";
+import { type ClaimCheckOptions, checkClaims, checkClaimTimes } from "./claims.js";
 
 /**
  * A custom check run after the signature and standard claims pass. Throw, or return `false`, to
@@ -46,5 +46,19 @@ export function checkCurrentClaims(
   options: CurrentClaimsOptions,
 ): Promise<void> | undefined {
   checkClaims(claims, options, options.clock() / 1000);
+  return options.validators.length === 0 ? undefined : runValidators(claims, header, options.validators);
+}
+
+/**
+ * The claims step for a token the cache holds: its claims passed every check when it was verified
+ * and are frozen, so only what can change runs again, the clock's checks (`exp`, `nbf`, `iat`,
+ * `maxTokenAgeSec`) and the caller's validators. Throws or returns as {@link checkCurrentClaims}.
+ */
+export function checkCachedClaims(
+  claims: Readonly<JwtClaims>,
+  header: Readonly<JwtHeader>,
+  options: CurrentClaimsOptions,
+): Promise<void> | undefined {
+  checkClaimTimes(claims, options, options.clock() / 1000);
   return options.validators.length === 0 ? undefined : runValidators(claims, header, options.validators);
 }
