@@ -55,7 +55,7 @@ const settings = quick
   : {
       minted: { RS256: 6_000, PS256: 4_000, ES256: 4_000, EdDSA: 4_000 },
       micro: { warmupMs: 250, windowMs: 50, repetitions: 15, algorithms: ALGORITHMS },
-      pipeline: { requests: 2_000, rounds: 20, warmupRequests: 10_000 },
+      pipeline: { requests: 2_000, rounds: 40, warmupRequests: 10_000 },
       http: { seconds: 1, rounds: 10, warmupSeconds: 1, connections: 16 },
       eventLoop: { seconds: 2, rounds: 5, connections: 16 },
       memoryTokens: 1_000_000,

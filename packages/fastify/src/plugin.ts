@@ -9,7 +9,7 @@ import {
 } from "@scopegate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import fp from "fastify-plugin";
-import { getContext, requestOf, setContext } from "./context.js";
+import { declareContext, getContext, requestOf, setContext } from "./context.js";
 import { handOn } from "./errors.js";
 import { applyRouteConfig, type RouteOptionsLike, type RouteScopes, routeScopeHook } from "./route-config.js";
 
@@ -130,6 +130,7 @@ async function scopegatePlugin(fastify: FastifyInstance, options: ScopegatePlugi
   }
 
   if (!fastify.hasRequestDecorator("auth")) fastify.decorateRequest("auth", null);
+  declareContext(fastify);
   fastify.addHook("onRoute", (route) => applyRouteConfig(route as RouteOptionsLike));
   fastify.addHook("onRequest", scopegateAuthenticate);
   fastify.addHook("preHandler", scopegateBodyCredentials);

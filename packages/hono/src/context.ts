@@ -100,7 +100,7 @@ export function requestOf(c: Context): RequestLike | Promise<RequestLike> {
     headers: raw.headers,
     method: raw.method,
     url,
-    ...(incoming === undefined ? {} : { raw: incoming }),
+    raw: incoming,
     query: question === -1 ? undefined : new URLSearchParams(url.slice(question + 1)),
     body: undefined as unknown,
   };
