@@ -2,20 +2,37 @@
 // runtime, keys from memory, a fixed clock. Plain JavaScript, no Node APIs.
 
 /**
- * @param {{ createVerifier: Function }} core the `@scopegate/core` module under test
- * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number, scope: string, cases: { token: string }[] }} fixture
- * @returns {Promise<string[]>} per case, `"ok"` or the error's `code` (`threw <name>` for anything else)
+ * The verifier options every replay uses: the fixture's issuer, audience and keys (served from
+ * memory) and its fixed clock, plus `extra` (e.g. `dpop`).
+ * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number }} fixture
+ * @param {Record<string, unknown>} [extra]
  */
-export async function replayCases(core, fixture) {
+export function replayOptions(fixture, extra = {}) {
   const fetch = async () =>
     new Response(JSON.stringify(fixture.jwks), { headers: { "content-type": "application/json" } });
-  const verifier = core.createVerifier({
+  return {
     issuer: fixture.issuer,
     audience: fixture.audience,
     jwksUri: fixture.jwksUri,
     fetch,
     clock: () => fixture.nowMs,
-  });
+    ...extra,
+  };
+}
+
+/** The error's `code`, or `threw <name>` for anything that is not a scopegate error. */
+export function codeOf(error) {
+  const code = typeof error === "object" && error !== null ? error.code : undefined;
+  return typeof code === "string" ? code : `threw ${error?.name ?? typeof error}`;
+}
+
+/**
+ * @param {{ createVerifier: Function }} core the `@scopegate/core` module under test
+ * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number, scope: string, cases: { token: string }[] }} fixture
+ * @returns {Promise<string[]>} per case, `"ok"` or the error's `code` (`threw <name>` for anything else)
+ */
+export async function replayCases(core, fixture) {
+  const verifier = core.createVerifier(replayOptions(fixture));
   const results = [];
   for (const { token } of fixture.cases) {
     try {
@@ -23,8 +40,7 @@ export async function replayCases(core, fixture) {
       verifier.requireScopes(verified, { allOf: [fixture.scope] });
       results.push("ok");
     } catch (error) {
-      const code = typeof error === "object" && error !== null ? error.code : undefined;
-      results.push(typeof code === "string" ? code : `threw ${error?.name ?? typeof error}`);
+      results.push(codeOf(error));
     }
   }
   return results;

@@ -1,20 +1,31 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCalendarSmoke, spawnExample } from "@scopegate-examples/conformance-suite";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { bunBinary } from "./binaries.js";
-import { buildFixture, differences } from "./fixture.js";
+import { buildFixture, differences, dpopDifferences, type Replayed } from "./fixture.js";
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
 
 describe("core on Bun", () => {
-  it("answers every hostile and differential case as it does on Node", async () => {
-    const { fixture, file, expected } = await buildFixture();
-    const out = execFileSync(bunBinary(), ["src/replay.mjs", file], { cwd, encoding: "utf8" });
-    const { runtime, results } = JSON.parse(out) as { runtime: string; results: string[] };
+  let replayed: Replayed;
+  beforeAll(async () => {
+    const built = await buildFixture();
+    const out = execFileSync(bunBinary(), ["src/replay.mjs", built.file], { cwd, encoding: "utf8" });
+    replayed = { ...built, ...JSON.parse(out) };
+  });
+
+  it("answers every hostile and differential case as it does on Node", () => {
+    const { fixture, expected, runtime, results } = replayed;
     expect(runtime).toMatch(/^Bun /);
     expect(differences(fixture, expected, results)).toEqual([]);
     expect(expected.filter((r) => r === "ok")).toHaveLength(8); // the valid differential tokens: the control
+  });
+
+  it("accepts fresh DPoP proofs and refuses replayed, tampered, private-key, wrong-URL or wrong-method proofs and bound tokens sent as Bearer", () => {
+    const { fixture, dpopOnNode, dpop } = replayed;
+    expect(dpopDifferences(fixture, dpopOnNode, dpop)).toEqual([]);
+    expect(dpop.filter((r) => r === "ok")).toHaveLength(8); // two fresh proofs per DPoP algorithm: the control
   });
 });
 

@@ -5,6 +5,8 @@ import * as core from "@scopegate/core";
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from "jose";
 import { createHostileKit, REQUIRED_SCOPE } from "../../../packages/core/test/support/hostile.js";
 import { replayCases } from "../src/replay-core.mjs";
+import { replayDpopCases } from "../src/replay-dpop.mjs";
+import { type DpopFixture, dpopCases } from "./dpop-cases.js";
 
 const ISSUER = "https://issuer.example.com/";
 const AUDIENCE = "https://api.example.com";
@@ -18,6 +20,8 @@ export interface Fixture {
   nowMs: number;
   scope: string;
   cases: { title: string; token: string }[];
+  /** DPoP requests (RFC 9449), replayed in order through a verifier made with `dpop: { publicUrl }`. */
+  dpop: DpopFixture;
 }
 
 const DIFFERENTIAL_ALGORITHMS = [
@@ -67,8 +71,26 @@ async function differentialCases(claims: Record<string, unknown>) {
   return { keys, cases };
 }
 
-/** The hostile table of core's suite and the differential cases, with Node's outcomes as the expectation. */
-export async function buildFixture(): Promise<{ fixture: Fixture; file: string; expected: string[] }> {
+/** A built fixture and what the runtime answered: `results` per case, `dpop` per DPoP request. */
+export interface Replayed {
+  fixture: Fixture;
+  expected: string[];
+  dpopOnNode: string[];
+  runtime: string;
+  results: string[];
+  dpop: string[];
+}
+
+/**
+ * The hostile table of core's suite and the differential cases, with Node's outcomes as the
+ * expectation; and the DPoP requests, each with its stated outcome and Node's (`dpopOnNode`).
+ */
+export async function buildFixture(): Promise<{
+  fixture: Fixture;
+  file: string;
+  expected: string[];
+  dpopOnNode: string[];
+}> {
   const kit = createHostileKit({ issuer: ISSUER, audience: AUDIENCE, nowSec: () => NOW_SEC });
   const differential = await differentialCases(kit.claims());
   const fixture: Fixture = {
@@ -82,10 +104,16 @@ export async function buildFixture(): Promise<{ fixture: Fixture; file: string; 
       ...kit.cases().map(({ group, title, token }) => ({ title: `${group}: ${title}`, token })),
       ...differential.cases,
     ],
+    dpop: await dpopCases((jkt) => kit.good({ cnf: { jkt } }), NOW_SEC),
   };
   const file = join(tmpdir(), `scopegate-runtime-cases-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(fixture));
-  return { fixture, file, expected: await replayCases(core, fixture) };
+  return {
+    fixture,
+    file,
+    expected: await replayCases(core, fixture),
+    dpopOnNode: await replayDpopCases(core, fixture),
+  };
 }
 
 /** The cases whose outcome differs from Node's, with both outcomes. */
@@ -93,4 +121,11 @@ export function differences(fixture: Fixture, expected: string[], actual: string
   return fixture.cases
     .map((c, i) => ({ title: c.title, node: expected[i], runtime: actual[i] }))
     .filter((row) => row.node !== row.runtime);
+}
+
+/** The DPoP requests whose outcome on Node or on the runtime is not the stated one, with all three. */
+export function dpopDifferences(fixture: Fixture, onNode: string[], actual: string[]) {
+  return fixture.dpop.cases
+    .map((c, i) => ({ title: c.title, expected: c.expected, node: onNode[i], runtime: actual[i] }))
+    .filter((row) => row.node !== row.expected || row.runtime !== row.expected);
 }
