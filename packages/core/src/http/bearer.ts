@@ -32,12 +32,15 @@ export function readHeader(headers: HeadersLike, name: string): string | readonl
   return undefined;
 }
 
-function readQueryParam(query: QueryLike | null | undefined, name: string): unknown[] {
-  if (!query || typeof query !== "object") return [];
+/** No values: one shared empty list. */
+const NONE: readonly unknown[] = Object.freeze([]);
+
+function readQueryParam(query: QueryLike | null | undefined, name: string): readonly unknown[] {
+  if (!query || typeof query !== "object") return NONE;
   if (query instanceof URLSearchParams) return query.getAll(name);
-  if (!Object.hasOwn(query, name)) return [];
+  if (!Object.hasOwn(query, name)) return NONE;
   const value = (query as Record<string, unknown>)[name];
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   return Array.isArray(value) ? value : [value];
 }
 
@@ -149,10 +152,11 @@ function parseAuthorization(
 
 function tokenFromHeader(
   request: RequestLike,
+  headers: HeadersLike,
   known: KnownToken | undefined,
   schemes: AcceptedSchemes,
 ): Credentials | undefined {
-  const value = readHeader(request.headers, "authorization");
+  const value = readHeader(headers, "authorization");
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     if (value.length === 0) return undefined;
@@ -174,7 +178,7 @@ function tokenFromHeaderValue(
   return parseAuthorization(value, known, schemes);
 }
 
-function tokenFromParameter(values: unknown[]): string {
+function tokenFromParameter(values: readonly unknown[]): string {
   if (values.length > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
   const value = values[0];
   if (typeof value !== "string") throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
@@ -218,13 +222,16 @@ export function extractCredentials(
   schemes: AcceptedSchemes,
   known: KnownToken | undefined,
 ): Credentials {
+  // Each property of the request is read once: on a framework's request object a read can cost
+  // far more than on a plain object (a getter, a long prototype chain).
   const request = toRequest(input);
-  const fromHeader = tokenFromHeader(request, known, schemes);
-  const queryValues = hasQuery(request) ? readQueryParam(request.query, "access_token") : [];
+  const fromHeader = tokenFromHeader(request, request.headers, known, schemes);
+  const queryValues = hasQuery(request) ? readQueryParam(request.query, "access_token") : NONE;
+  const body = request.body;
   const bodyValues =
-    request.body !== null && typeof request.body === "object" && !Array.isArray(request.body)
-      ? readQueryParam(request.body as Record<string, unknown>, "access_token")
-      : [];
+    body !== null && typeof body === "object" && !Array.isArray(body)
+      ? readQueryParam(body as Record<string, unknown>, "access_token")
+      : NONE;
 
   const places =
     (fromHeader !== undefined ? 1 : 0) + (queryValues.length > 0 ? 1 : 0) + (bodyValues.length > 0 ? 1 : 0);
