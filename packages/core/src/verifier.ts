@@ -212,8 +212,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   /**
    * A cached token: the JWKS must still give the key that verified it, and the claims step must pass
-   * again now (its clock checks and validators: the rest cannot have changed). `undefined` when the key changed (verify afresh); a failure drops the entry and is
-   * thrown as on a first verification.
+   * again now (its clock checks and validators: the rest cannot have changed). `undefined` when the
+   * key changed (verify afresh); a failure drops the entry and is thrown as on a first verification.
    */
   function reuse(token: string, entry: CachedVerification): MaybePromise<VerifiedToken | undefined> {
     let key: MaybePromise<SigningKey>;

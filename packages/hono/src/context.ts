@@ -118,6 +118,16 @@ export function requestOf(c: Context): RequestLike | Promise<RequestLike> {
 export function authenticateContext(
   c: Context,
   verifier: AuthenticatingVerifier,
+  credentialsRequired: true,
+): VerifiedToken | Promise<VerifiedToken>;
+export function authenticateContext(
+  c: Context,
+  verifier: AuthenticatingVerifier,
+  credentialsRequired: boolean,
+): AuthOutcome | Promise<AuthOutcome>;
+export function authenticateContext(
+  c: Context,
+  verifier: AuthenticatingVerifier,
   credentialsRequired: boolean,
 ): AuthOutcome | Promise<AuthOutcome> {
   const request = requestOf(c);

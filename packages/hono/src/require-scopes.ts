@@ -35,7 +35,7 @@ function scopeMiddleware<E extends Env>(
       verifier = chosen;
       try {
         const outcome = authenticateContext(c, verifier, true);
-        token = (outcome instanceof Promise ? await outcome : outcome) as VerifiedToken;
+        token = outcome instanceof Promise ? await outcome : outcome;
       } catch (error) {
         return handOn(error, mode);
       }
