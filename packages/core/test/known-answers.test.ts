@@ -5,7 +5,8 @@ import { type Algorithm, SUPPORTED_ALGORITHMS } from "../src/base/algorithms.js"
 import { decodeBase64urlText, decodeTextWithAtob, decodeWithAtob } from "../src/base/base64url.js";
 import type { SigningKey } from "../src/keys/jwks-cache.js";
 import type { PublicJwk } from "../src/keys/key-selection.js";
-import { loadNodeCrypto, type NodeCrypto, passesKnownAnswer } from "../src/signature/node-signature.js";
+import { loadNodeCrypto, type NodeCrypto } from "../src/signature/node-crypto.js";
+import { passesKnownAnswer } from "../src/signature/node-key-checks.js";
 import { createSignatureVerifier } from "../src/signature/signature.js";
 
 const nodeCrypto = loadNodeCrypto() as NodeCrypto;

@@ -5,7 +5,7 @@ import { decodeProof } from "../src/binding/dpop-proof-format.js";
 import { createProofKeys, type ProofKey } from "../src/binding/proof-keys.js";
 import { isBearerError } from "../src/index.js";
 import type { PublicJwk } from "../src/keys/key-selection.js";
-import { loadNodeCrypto } from "../src/signature/node-signature.js";
+import { loadNodeCrypto } from "../src/signature/node-crypto.js";
 import { verifySignatureWithJose } from "../src/signature/signature.js";
 
 /**

@@ -13,11 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Algorithm } from "../src/base/algorithms.js";
 import type { SigningKey } from "../src/keys/jwks-cache.js";
 import type { PublicJwk } from "../src/keys/key-selection.js";
-import {
-  createNodeSignatureVerifier,
-  loadNodeCrypto,
-  type NodeCrypto,
-} from "../src/signature/node-signature.js";
+import { loadNodeCrypto, type NodeCrypto } from "../src/signature/node-crypto.js";
+import { createNodeSignatureVerifier } from "../src/signature/node-signature.js";
 import {
   createSignatureVerifier,
   verifyDecodedSignature,

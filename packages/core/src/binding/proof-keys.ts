@@ -5,13 +5,9 @@ import type { MaybePromise } from "../base/maybe.js";
 import { InvalidDpopProofError } from "../http/errors.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
 import type { PublicJwk } from "../keys/key-selection.js";
-import {
-  type Check,
-  type DecodedSignatureInput,
-  keyObjectCheck,
-  loadNodeCrypto,
-  type NodeCrypto,
-} from "../signature/node-signature.js";
+import { loadNodeCrypto, type NodeCrypto } from "../signature/node-crypto.js";
+import { type Check, keyObjectCheck } from "../signature/node-key-checks.js";
+import type { DecodedSignatureInput } from "../signature/node-signature.js";
 import { checkDecodedSignature } from "../signature/signature.js";
 import { sha256Base64url } from "./digest.js";
 

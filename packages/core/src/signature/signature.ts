@@ -1,12 +1,8 @@
 import { compactVerify } from "jose";
 import { InvalidTokenError } from "../http/errors.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
-import {
-  createNodeSignatureVerifier,
-  type DecodedSignatureInput,
-  loadNodeCrypto,
-  type NodeCrypto,
-} from "./node-signature.js";
+import { loadNodeCrypto, type NodeCrypto } from "./node-crypto.js";
+import { createNodeSignatureVerifier, type DecodedSignatureInput } from "./node-signature.js";
 
 /** Maps a jose error to our code by its `code` (never `instanceof`: jose may be installed twice). */
 function codeOf(
