@@ -188,64 +188,52 @@ describe("authenticateNow and authenticateThen", () => {
       { code: "ERR_TOKEN_MALFORMED" },
     ]);
   });
-});
 
-describe("extraction: the query of a request with a URL", () => {
-  let authority: TestAuthority;
-  let verifier: Verifier;
-
-  beforeAll(async () => {
-    authority = await createTestAuthority();
-    verifier = createVerifier(authority.verifierOptions());
-  });
-
-  afterAll(async () => {
-    await authority?.close();
-  });
-
-  /** A request whose `query` counts its reads, as Express's and Koa's parse the URL on each read. */
-  function counted(
-    url: string | undefined,
-    query: Record<string, unknown>,
-    headers: Record<string, string>,
-    originalUrl?: string,
-  ) {
-    let reads = 0;
-    return {
-      request: {
-        headers,
-        ...(url === undefined ? {} : { url }),
-        ...(originalUrl === undefined ? {} : { originalUrl }),
-        get query() {
-          reads++;
-          return query;
+  describe("extraction: the query of a request with a URL", () => {
+    /** A request whose `query` counts its reads, as Express's and Koa's parse the URL on each read. */
+    function counted(
+      url: string | undefined,
+      query: Record<string, unknown>,
+      headers: Record<string, string>,
+      originalUrl?: string,
+    ) {
+      let reads = 0;
+      return {
+        request: {
+          headers,
+          ...(url === undefined ? {} : { url }),
+          ...(originalUrl === undefined ? {} : { originalUrl }),
+          get query() {
+            reads++;
+            return query;
+          },
         },
-      },
-      reads: () => reads,
-    };
-  }
-
-  it("is not read when the URL has no query string", async () => {
-    const jwt = await authority.mint();
-    const withToken = counted("/events", {}, { authorization: `Bearer ${jwt}` });
-    await expect(verifier.authenticate(withToken.request)).resolves.toMatchObject({ token: jwt });
-    const without = counted("/events", {}, {});
-    const outcome: unknown = await verifier.authenticate(without.request).catch((error) => error);
-    expect(isBearerError(outcome) && outcome.code).toBe("ERR_NO_CREDENTIALS");
-    expect(withToken.reads() + without.reads()).toBe(0);
-  });
-
-  it("is read, and a token in it found, when the URL or the original URL has one, or there is no URL", async () => {
-    const jwt = await authority.mint();
-    const headers = { authorization: `Bearer ${jwt}` };
-    for (const request of [
-      counted("/events?access_token=x", { access_token: jwt }, headers),
-      counted("/events", { access_token: jwt }, headers, "/api/events?access_token=x"),
-      counted(undefined, { access_token: jwt }, headers),
-    ]) {
-      const outcome: unknown = await verifier.authenticate(request.request).catch((error) => error);
-      expect(isBearerError(outcome) && outcome.code).toBe("ERR_MULTIPLE_CREDENTIALS");
-      expect(request.reads()).toBeGreaterThan(0);
+        reads: () => reads,
+      };
     }
+
+    it("is not read when the URL has no query string", async () => {
+      const jwt = await authority.mint();
+      const withToken = counted("/events", {}, { authorization: `Bearer ${jwt}` });
+      await expect(verifier.authenticate(withToken.request)).resolves.toMatchObject({ token: jwt });
+      const without = counted("/events", {}, {});
+      const outcome: unknown = await verifier.authenticate(without.request).catch((error) => error);
+      expect(isBearerError(outcome) && outcome.code).toBe("ERR_NO_CREDENTIALS");
+      expect(withToken.reads() + without.reads()).toBe(0);
+    });
+
+    it("is read, and a token in it found, when the URL or the original URL has one, or there is no URL", async () => {
+      const jwt = await authority.mint();
+      const headers = { authorization: `Bearer ${jwt}` };
+      for (const request of [
+        counted("/events?access_token=x", { access_token: jwt }, headers),
+        counted("/events", { access_token: jwt }, headers, "/api/events?access_token=x"),
+        counted(undefined, { access_token: jwt }, headers),
+      ]) {
+        const outcome: unknown = await verifier.authenticate(request.request).catch((error) => error);
+        expect(isBearerError(outcome) && outcome.code).toBe("ERR_MULTIPLE_CREDENTIALS");
+        expect(request.reads()).toBeGreaterThan(0);
+      }
+    });
   });
 });
