@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
+import { shuffle } from "./shuffle.mjs";
 
 const SCENARIOS = [
   { framework: "express", guard: "bare", workload: "repeated" },
@@ -134,16 +135,6 @@ function cpuSecondsOf(pid) {
   } catch {
     return Number.NaN;
   }
-}
-
-/** A shuffled copy (Fisher–Yates). */
-function shuffle(list) {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 const median = (values) => {

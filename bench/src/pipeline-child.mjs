@@ -11,6 +11,7 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
 import { createApp } from "./apps.mjs";
 import { spellings } from "./fixtures.mjs";
+import { shuffle } from "./shuffle.mjs";
 
 const [framework, fixturesPath, configJson, settingsJson, variantList] = process.argv.slice(2);
 const fixtures = JSON.parse(readFileSync(fixturesPath, "utf8"));
@@ -68,15 +69,6 @@ async function run(variant, count) {
   }
   const used = process.cpuUsage(start);
   return (used.user + used.system) / count;
-}
-
-function shuffle(list) {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 for (const variant of VARIANTS) await run(variant, warmupRequests);
