@@ -180,11 +180,7 @@ export function passesKnownAnswer(nodeCrypto: NodeCrypto, alg: Algorithm): boole
  * Whether `node:crypto` passed the known-answer check for `alg`, made once per `trusted` map (at the
  * first key of that algorithm) and remembered there.
  */
-function trustsAlgorithm(
-  nodeCrypto: NodeCrypto,
-  alg: Algorithm,
-  trusted: Map<Algorithm, boolean>,
-): boolean {
+function trustsAlgorithm(nodeCrypto: NodeCrypto, alg: Algorithm, trusted: Map<Algorithm, boolean>): boolean {
   let verdict = trusted.get(alg);
   if (verdict === undefined) {
     verdict = passesKnownAnswer(nodeCrypto, alg);
