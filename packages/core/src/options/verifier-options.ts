@@ -126,7 +126,7 @@ export interface VerifierBaseOptions {
    * signature. Pays off with more cores than event loops, when cheap routes must stay fast beside a
    * flood of new tokens; it costs a thread hop per new token, and the pool (`UV_THREADPOOL_SIZE`,
    * default 4) is shared with `fs`, `dns.lookup` and zlib. Where `node:crypto` has no callback form
-   * (Bun, Deno, workerd), the synchronous check is used. See docs/benchmarks.md "Event loop".
+   * (Bun, Deno, workerd), the synchronous check is used. See docs/benchmarks.md, "Signatures on the thread pool".
    * Default: `false`.
    */
   offloadSignatures?: boolean;
