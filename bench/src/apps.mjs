@@ -18,6 +18,8 @@ export const verifierOptionsOf = (config) => ({
   audience: config.audience,
   jwksUri: config.jwksUri,
   algorithms: [config.alg],
+  // The event-loop phase's "signatures on the thread pool" server.
+  ...(config.offloadSignatures ? { offloadSignatures: true } : {}),
 });
 
 /** `{ listener, listen }` for a plain Node request listener. */

@@ -23,6 +23,17 @@ describe("extractBearerToken", () => {
     expect(extractBearerToken({ Authorization: `BEARER ${JWT}` })).toBe(JWT);
   });
 
+  it("takes only the letters of Bearer as Bearer: a scheme one character away is another scheme or malformed", () => {
+    for (const scheme of ["Bearex", "Bdarer", "BEARES", "Bearer\u0000"]) {
+      expect(codeOf(() => extractBearerToken({ authorization: `${scheme} ${JWT}` }))).toMatch(
+        /^ERR_(NO_CREDENTIALS|MALFORMED_AUTHORIZATION)$/,
+      );
+    }
+    expect(codeOf(() => extractBearerToken({ authorization: `B\u00c9ARER ${JWT}` }))).toBe(
+      "ERR_MALFORMED_AUTHORIZATION",
+    );
+  });
+
   it("reads Fetch-API Headers and request objects", () => {
     expect(extractBearerToken(new Headers({ authorization: `Bearer ${JWT}` }))).toBe(JWT);
     expect(extractBearerToken({ headers: { authorization: `Bearer ${JWT}` }, method: "GET" })).toBe(JWT);
@@ -91,6 +102,25 @@ describe("extractBearerToken", () => {
       get: (name: string) => (name.toLowerCase() === "authorization" ? `Bearer ${JWT}` : null),
     };
     expect(codeOf(() => extractBearerToken(request))).toBe("ERR_MULTIPLE_CREDENTIALS");
+  });
+
+  it("counts Authorization header lines in any ASCII case and no other name of that length", () => {
+    const twice = (first: string, second: string) => ({
+      headers: { authorization: `Bearer ${JWT}` },
+      rawHeaders: [first, `Bearer ${JWT}`, second, "Bearer other"],
+    });
+    expect(codeOf(() => extractBearerToken(twice("AUTHORIZATION", "aUtHoRiZaTiOn")))).toBe(
+      "ERR_MULTIPLE_CREDENTIALS",
+    );
+    for (const other of [
+      "Authorizatiom",
+      "Authorization-",
+      "X-Authorizati",
+      "Authorizat1on",
+      "Authorizatio\u00d1",
+    ]) {
+      expect(extractBearerToken(twice("Authorization", other))).toBe(JWT);
+    }
   });
 
   it("finds a repeated Authorization header in Fastify's request.raw.rawHeaders", () => {

@@ -73,11 +73,24 @@ export function countRawHeaderLines(request: RequestLike, lowerName: string): nu
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    // Only a name of the same length can match: no lower-cased copy of every other header.
-    if (typeof name === "string" && name.length === lowerName.length && name.toLowerCase() === lowerName)
+    if (typeof name === "string" && name.length === lowerName.length && startsWithAnyCase(name, lowerName))
       count++;
   }
   return count;
+}
+
+/**
+ * Whether `value` starts with `lower` (lower-case ASCII) in any ASCII case, compared character by
+ * character: no lower-cased copy is made, which on a hot path is an allocation per request.
+ */
+function startsWithAnyCase(value: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const expected = lower.charCodeAt(i);
+    const actual = value.charCodeAt(i);
+    if (actual !== expected && !(expected >= 0x61 && expected <= 0x7a && actual === expected - 0x20))
+      return false;
+  }
+  return true;
 }
 
 /** The `Authorization` schemes that carry access tokens: `Bearer` (RFC 6750) and `DPoP` (RFC 9449). */
@@ -132,10 +145,10 @@ function parseAuthorization(
 ): Credentials | undefined {
   const trimmed = value.trim();
   // "Bearer <token>" / "DPoP <token>" (any case, then spaces): what AUTHORIZATION would capture, without running it.
-  if (schemes.bearer && trimmed.charCodeAt(6) === 0x20 && trimmed.slice(0, 6).toLowerCase() === "bearer") {
+  if (schemes.bearer && trimmed.charCodeAt(6) === 0x20 && startsWithAnyCase(trimmed, "bearer")) {
     return credentialsAfter(trimmed, 6, "bearer", known);
   }
-  if (schemes.dpop && trimmed.charCodeAt(4) === 0x20 && trimmed.slice(0, 4).toLowerCase() === "dpop") {
+  if (schemes.dpop && trimmed.charCodeAt(4) === 0x20 && startsWithAnyCase(trimmed, "dpop")) {
     return credentialsAfter(trimmed, 4, "dpop", known);
   }
   const match = AUTHORIZATION.exec(trimmed);
