@@ -17,6 +17,8 @@ const verifierOptionsOf = (config) => ({
   audience: config.audience,
   jwksUri: config.jwksUri,
   algorithms: [config.alg],
+  // The event-loop phase's "signatures on the thread pool" server.
+  ...(config.offloadSignatures ? { offloadSignatures: true } : {}),
 });
 
 /** `{ listener, listen }` for a plain Node request listener. */

@@ -17,6 +17,7 @@ import {
 import { httpTable, runHttp } from "./http.mjs";
 import { memoryTable, runMemory } from "./memory.mjs";
 import { microTables, runMicro, writeMicroFixtures } from "./micro.mjs";
+import { offloadCostTable, runOffloadCost } from "./offload-cost.mjs";
 import { pipelineTable, runPipeline } from "./pipeline.mjs";
 import { summarize } from "./summary.mjs";
 
@@ -48,6 +49,7 @@ const settings = quick
       pipeline: { requests: 500, rounds: 5, warmupRequests: 2_000 },
       http: { seconds: 1, rounds: 3, warmupSeconds: 0.5, connections: 16 },
       eventLoop: { seconds: 1, rounds: 2, connections: 16 },
+      offloadCost: { perWindow: 1_000, repetitions: 5, inFlight: 16 },
       memoryTokens: 160_000,
       memoryTwice: 30_000,
       dpop: { perWindow: 500, repetitions: 3 },
@@ -58,6 +60,7 @@ const settings = quick
       pipeline: { requests: 2_000, rounds: 40, warmupRequests: 10_000 },
       http: { seconds: 1, rounds: 10, warmupSeconds: 1, connections: 16 },
       eventLoop: { seconds: 2, rounds: 5, connections: 16 },
+      offloadCost: { perWindow: 2_000, repetitions: 9, inFlight: 16 },
       memoryTokens: 1_000_000,
       memoryTwice: 100_000,
       dpop: { perWindow: 2_000, repetitions: 7 },
@@ -153,6 +156,20 @@ try {
       log,
     );
     sections.push("### Event loop", "", eventLoopTable(raw.eventLoop, settings.eventLoop));
+    log("what offloadSignatures costs per new token (in-process)");
+    raw.offloadCost = await runOffloadCost(
+      {
+        config,
+        pools: { RS256: fixtures.pools.RS256, ES256: fixtures.pools.ES256, EdDSA: fixtures.pools.EdDSA },
+        ...settings.offloadCost,
+      },
+      log,
+    );
+    sections.push(
+      "#### Signatures on the thread pool: CPU per new token",
+      "",
+      offloadCostTable(raw.offloadCost, settings.offloadCost),
+    );
   }
   if (phases.includes("memory")) {
     log("memory benchmark");

@@ -24,7 +24,7 @@ import { type AuthReadiness, checkKeyReadiness } from "./keys/key-readiness.js";
 import type { KeySelector } from "./keys/key-selection.js";
 import { resolveVerifierOptions } from "./options/resolve-verifier-options.js";
 import type { ResolvedVerifierOptions, VerifierOptions } from "./options/verifier-options.js";
-import { checkSignature } from "./signature/signature.js";
+import { checkSignature, checkSignatureOffloaded } from "./signature/signature.js";
 import { checkIssuer, checkTokenType } from "./token/claims.js";
 import { checkCachedClaims, checkCurrentClaims, runValidators } from "./token/current-claims.js";
 import { requireScopes, type ScopeRequirement } from "./token/scopes.js";
@@ -146,6 +146,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         : {}),
     });
   const known: KnownToken | undefined = tokenCache === null ? undefined : (token) => tokenCache.has(token);
+  const signatureStep = resolved.offloadSignatures ? checkSignatureOffloaded : checkSignature;
 
   /**
    * The token's own checks: served by the token cache when it holds the token (the key and the
@@ -180,7 +181,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     selector: KeySelector,
     key: SigningKey,
   ): MaybePromise<VerifiedToken> {
-    const signing = checkSignature(token, decoded, key); // signature
+    const signing = signatureStep(token, decoded, key); // signature (on the thread pool with offloadSignatures)
     if (signing !== undefined) return signing.then(() => withSignature(token, decoded, selector, key));
     return withSignature(token, decoded, selector, key);
   }

@@ -16,6 +16,8 @@ import type { PublicJwk } from "../src/keys/key-selection.js";
 import { loadNodeCrypto, type NodeCrypto } from "../src/signature/node-crypto.js";
 import { createNodeSignatureVerifier } from "../src/signature/node-signature.js";
 import {
+  checkSignature,
+  checkSignatureOffloaded,
   createSignatureVerifier,
   verifyDecodedSignature,
   verifySignature,
@@ -759,6 +761,11 @@ describe.each(ALGORITHMS)("%s: node:crypto and jose agree", (alg) => {
         if (viaDecoded !== native && native !== undefined) {
           mismatches.push(`${c.name}: verifyDecoded ${viaDecoded}, verify ${native}`);
         }
+        // The signature step, on the event loop and on libuv's thread pool (offloadSignatures).
+        const now = await outcome(async () => checkSignature(c.token, decoded, c.key));
+        const later = await outcome(async () => checkSignatureOffloaded(c.token, decoded, c.key));
+        if (now !== jose) mismatches.push(`${c.name}: checkSignature ${now}, jose ${jose}`);
+        if (later !== jose) mismatches.push(`${c.name}: checkSignatureOffloaded ${later}, jose ${jose}`);
       } else if (jose === "ok" && hasJsonClaims(c.token) && !STRICTER_THAN_JOSE.has(c.name)) {
         mismatches.push(`${c.name}: decodeToken refuses a token jose accepts`);
       }

@@ -29,10 +29,11 @@ export function codeOf(error) {
 /**
  * @param {{ createVerifier: Function }} core the `@scopegate/core` module under test
  * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number, scope: string, cases: { token: string }[] }} fixture
+ * @param {Record<string, unknown>} [extra] more verifier options (e.g. `offloadSignatures`)
  * @returns {Promise<string[]>} per case, `"ok"` or the error's `code` (`threw <name>` for anything else)
  */
-export async function replayCases(core, fixture) {
-  const verifier = core.createVerifier(replayOptions(fixture));
+export async function replayCases(core, fixture, extra = {}) {
+  const verifier = core.createVerifier(replayOptions(fixture, extra));
   const results = [];
   for (const { token } of fixture.cases) {
     try {

@@ -9,6 +9,12 @@ export default {
     if (request.method !== "POST") return new Response(null, { status: 200 });
     const fixture = await request.json();
     const results = await replayCases(core, fixture);
-    return Response.json({ runtime: "workerd", results, dpop: await replayDpopCases(core, fixture) });
+    const offloaded = await replayCases(core, fixture, { offloadSignatures: true });
+    return Response.json({
+      runtime: "workerd",
+      results,
+      offloaded,
+      dpop: await replayDpopCases(core, fixture),
+    });
   },
 };

@@ -1,6 +1,6 @@
 // `bun src/replay.mjs <fixture.json>`, `deno run -A src/replay.mjs <fixture.json>`: replays the
 // fixture's cases and DPoP requests through the built @scopegate/core and prints the outcomes as
-// one JSON line.
+// one JSON line (the cases twice: as they are, and with `offloadSignatures: true`).
 import * as core from "@scopegate/core";
 import { replayCases } from "./replay-core.mjs";
 import { replayDpopCases } from "./replay-dpop.mjs";
@@ -12,4 +12,5 @@ const fixture = globalThis.Deno
   : JSON.parse(await globalThis.Bun.file(url).text());
 const runtime = globalThis.Deno ? `Deno ${globalThis.Deno.version.deno}` : `Bun ${globalThis.Bun.version}`;
 const results = await replayCases(core, fixture);
-console.log(JSON.stringify({ runtime, results, dpop: await replayDpopCases(core, fixture) }));
+const offloaded = await replayCases(core, fixture, { offloadSignatures: true });
+console.log(JSON.stringify({ runtime, results, offloaded, dpop: await replayDpopCases(core, fixture) }));

@@ -25,6 +25,11 @@ describe("core on Deno", () => {
     expect(expected.filter((r) => r === "ok")).toHaveLength(8); // the valid differential tokens: the control
   });
 
+  it("answers every case the same with offloadSignatures on (the synchronous check where the callback form is missing)", () => {
+    const { fixture, expected, offloaded } = replayed;
+    expect(differences(fixture, expected, offloaded)).toEqual([]);
+  });
+
   it("accepts fresh DPoP proofs and refuses replayed, tampered, private-key, wrong-URL or wrong-method proofs and bound tokens sent as Bearer", () => {
     const { fixture, dpopOnNode, dpop } = replayed;
     expect(dpopDifferences(fixture, dpopOnNode, dpop)).toEqual([]);

@@ -78,6 +78,8 @@ export interface Replayed {
   dpopOnNode: string[];
   runtime: string;
   results: string[];
+  /** The cases again, through a verifier with `offloadSignatures: true`. */
+  offloaded: string[];
   dpop: string[];
 }
 

@@ -11,7 +11,10 @@ describe.each([[[]], [["nodejs_compat"]]])("core on workerd (compatibility flags
     const worker = await serveWorker({ code, compatibilityFlags: flags });
     try {
       const res = await fetch(worker.url, { method: "POST", body: JSON.stringify(built.fixture) });
-      replayed = { ...built, ...((await res.json()) as Pick<Replayed, "runtime" | "results" | "dpop">) };
+      replayed = {
+        ...built,
+        ...((await res.json()) as Pick<Replayed, "runtime" | "results" | "offloaded" | "dpop">),
+      };
     } finally {
       await worker.close();
     }
@@ -20,6 +23,11 @@ describe.each([[[]], [["nodejs_compat"]]])("core on workerd (compatibility flags
   it("answers every hostile and differential case as it does on Node", () => {
     const { fixture, expected, results } = replayed;
     expect(differences(fixture, expected, results)).toEqual([]);
+  });
+
+  it("answers every case the same with offloadSignatures on (the synchronous check where the callback form is missing)", () => {
+    const { fixture, expected, offloaded } = replayed;
+    expect(differences(fixture, expected, offloaded)).toEqual([]);
   });
 
   it("accepts fresh DPoP proofs and refuses replayed, tampered, private-key, wrong-URL or wrong-method proofs and bound tokens sent as Bearer", () => {

@@ -55,6 +55,15 @@ export function nonNegative(option: string, value: unknown, fallback: number): n
   return value;
 }
 
+/** A `true`/`false` option; anything else (`"true"`, `1`, `null`) is refused rather than guessed. */
+export function optionalBoolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    return fail(option, `expected true or false; got ${JSON.stringify(value) ?? String(value)}.`);
+  }
+  return value;
+}
+
 /** Parses and checks a URL option: absolute, `https:` (or loopback `http:`), no credentials, no fragment. */
 export function checkFetchUrl(option: string, value: unknown): string {
   if (!(typeof value === "string" || value instanceof URL)) return fail(option, "expected a URL string.");

@@ -11,6 +11,7 @@ import {
   fail,
   nonEmptyStrings,
   nonNegative,
+  optionalBoolean,
   scopeClaimList,
 } from "./option-values.js";
 import {
@@ -173,6 +174,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     allowBodyToken: options.allowBodyToken === true,
     clock,
     tokenCache: resolveTokenCache(options.tokenCache),
+    offloadSignatures: optionalBoolean("offloadSignatures", options.offloadSignatures, false),
     dpop: resolveDpopOptions(options.dpop, clock),
     introspection:
       options.introspection === undefined

@@ -120,6 +120,17 @@ export interface VerifierBaseOptions {
    */
   tokenCache?: TokenCacheOptions | false;
   /**
+   * Check a new token's signature on libuv's thread pool (`crypto.verify` with a callback) instead of
+   * on the event loop, which meanwhile serves other requests. The same verdicts, keys and algorithms
+   * as the synchronous check (and jose for what neither judges); cached tokens never check a
+   * signature. Pays off with more cores than event loops, when cheap routes must stay fast beside a
+   * flood of new tokens; it costs a thread hop per new token, and the pool (`UV_THREADPOOL_SIZE`,
+   * default 4) is shared with `fs`, `dns.lookup` and zlib. Where `node:crypto` has no callback form
+   * (Bun, Deno, workerd), the synchronous check is used. See docs/benchmarks.md, "Signatures on the thread pool".
+   * Default: `false`.
+   */
+  offloadSignatures?: boolean;
+  /**
    * DPoP (RFC 9449): sender-constrained tokens proved by a key the client holds. Needs `publicUrl`,
    * where clients reach this service, to check a proof's `htu`. See docs/dpop.md.
    * Default: `{}` (mode `"allowed"` once `publicUrl` is set, `"disabled"` without it).
@@ -179,6 +190,7 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>()([
   "discovery",
   "clock",
   "tokenCache",
+  "offloadSignatures",
   "dpop",
 ]);
 
@@ -235,6 +247,8 @@ export interface ResolvedVerifierOptions {
   clock: () => number;
   /** `null` when the verified-token cache is off. */
   tokenCache: Required<TokenCacheOptions> | null;
+  /** Whether a new token's signature is checked on libuv's thread pool. */
+  offloadSignatures: boolean;
   dpop: ResolvedDpopOptions;
   clientCertificate: ResolvedClientCertificateOptions;
   /** `null` when tokens are not introspected. */

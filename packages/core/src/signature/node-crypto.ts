@@ -8,6 +8,18 @@ export interface NodeCrypto {
     key: KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput,
     signature: NodeJS.ArrayBufferView,
   ): boolean;
+  /**
+   * The callback form (Node.js ≥ 15.12): the check runs on libuv's thread pool and calls back.
+   * Other runtimes may lack it (a `verify` that ignores the callback): `passesOffloadedKnownAnswer`
+   * finds out before it is used.
+   */
+  verify(
+    algorithm: string | null | undefined,
+    data: NodeJS.ArrayBufferView,
+    key: KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput,
+    signature: NodeJS.ArrayBufferView,
+    callback: (error: Error | null, valid: boolean) => void,
+  ): void;
   KeyObject: { from(key: webcrypto.CryptoKey): KeyObject };
   createPublicKey(
     key:

@@ -1,4 +1,4 @@
-import type { KeyObject, webcrypto } from "node:crypto";
+import type { KeyObject, VerifyKeyObjectInput, webcrypto } from "node:crypto";
 import type { Algorithm } from "../base/algorithms.js";
 import { KNOWN_ANSWERS, KNOWN_MESSAGE } from "./known-answers.js";
 import type { NodeCrypto } from "./node-crypto.js";
@@ -117,39 +117,61 @@ function decodedAgain(nodeCrypto: NodeCrypto, keyObject: KeyObject): KeyObject {
   }
 }
 
-function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmSpec): Check {
-  const { verify } = nodeCrypto;
+/** The arguments of `node:crypto`'s `verify` for an algorithm: the digest and the key with JOSE's parameters. */
+export interface VerifyArguments {
+  digest: AlgorithmSpec["digest"];
+  key: KeyObject | VerifyKeyObjectInput;
+}
+
+function verifyArguments(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmSpec): VerifyArguments {
   switch (spec.kind) {
-    case "RSASSA-PKCS1-v1_5": {
-      const digest = spec.digest;
-      const { createVerify } = nodeCrypto;
-      if (typeof createVerify === "function" && digest !== null) {
-        return (data, signature) => createVerify(digest).update(data).verify(keyObject, signature);
-      }
-      return (data, signature) => verify(digest, data, keyObject, signature);
-    }
-    case "RSA-PSS": {
-      const digest = spec.digest;
-      const input = {
-        key: keyObject,
-        padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: spec.saltLength as number,
+    case "RSA-PSS":
+      return {
+        digest: spec.digest,
+        key: {
+          key: keyObject,
+          padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: spec.saltLength as number,
+        },
       };
-      return (data, signature) => verify(digest, data, input, signature);
-    }
-    case "ECDSA": {
-      const digest = spec.digest;
+    case "ECDSA":
       // JWS carries ECDSA signatures as raw r‖s (RFC 7518 §3.4), never DER.
-      const input = { key: keyObject, dsaEncoding: "ieee-p1363" as const };
-      const { createVerify } = nodeCrypto;
-      if (typeof createVerify === "function" && digest !== null) {
-        return (data, signature) => createVerify(digest).update(data).verify(input, signature);
-      }
-      return (data, signature) => verify(digest, data, input, signature);
-    }
-    case "Ed25519":
-      return (data, signature) => verify(null, data, keyObject, signature);
+      return { digest: spec.digest, key: { key: keyObject, dsaEncoding: "ieee-p1363" } };
+    default:
+      return { digest: spec.digest, key: keyObject };
   }
+}
+
+function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmSpec): Check {
+  const { verify, createVerify } = nodeCrypto;
+  const { digest, key } = verifyArguments(nodeCrypto, keyObject, spec);
+  // The streaming verifier costs less for PKCS#1 v1.5 and ECDSA (NodeCrypto.createVerify).
+  if ((spec.kind === "RSASSA-PKCS1-v1_5" || spec.kind === "ECDSA") && typeof createVerify === "function") {
+    const name = digest as string;
+    return (data, signature) => createVerify(name).update(data).verify(key, signature);
+  }
+  return (data, signature) => verify(digest, data, key, signature);
+}
+
+/** A known answer for `alg`: the key, its message, the signature and the signature with its last byte changed. */
+interface KnownAnswer {
+  keyObject: KeyObject;
+  spec: AlgorithmSpec;
+  data: Buffer;
+  signature: Buffer;
+  tampered: Buffer;
+}
+
+/** The known answer for `alg`, or `undefined` when it has none. Throws what `createPublicKey` throws. */
+function knownAnswer(nodeCrypto: NodeCrypto, alg: Algorithm): KnownAnswer | undefined {
+  const spec = SPECS[alg];
+  const known = KNOWN_ANSWERS[alg];
+  if (spec === undefined || known === undefined) return undefined;
+  const keyObject = nodeCrypto.createPublicKey({ key: { ...known.jwk }, format: "jwk" });
+  const signature = Buffer.from(known.signature, "base64url");
+  const tampered = Buffer.from(signature);
+  tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x01;
+  return { keyObject, spec, data: Buffer.from(KNOWN_MESSAGE, "latin1"), signature, tampered };
 }
 
 /**
@@ -157,23 +179,29 @@ function checkFor(nodeCrypto: NodeCrypto, keyObject: KeyObject, spec: AlgorithmS
  * and refuse it with its last byte changed. Anything else (a `false`, a throw) leaves `alg` to jose.
  */
 export function passesKnownAnswer(nodeCrypto: NodeCrypto, alg: Algorithm): boolean {
-  const spec = SPECS[alg];
-  const known = KNOWN_ANSWERS[alg];
-  if (spec === undefined || known === undefined) return false;
   try {
-    const check = checkFor(
-      nodeCrypto,
-      nodeCrypto.createPublicKey({ key: { ...known.jwk }, format: "jwk" }),
-      spec,
-    );
-    const data = Buffer.from(KNOWN_MESSAGE, "latin1");
-    const signature = Buffer.from(known.signature, "base64url");
-    const tampered = Buffer.from(signature);
-    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x01;
-    return check(data, signature) === true && check(data, tampered) === false;
+    const known = knownAnswer(nodeCrypto, alg);
+    if (known === undefined) return false;
+    const check = checkFor(nodeCrypto, known.keyObject, known.spec);
+    return check(known.data, known.signature) === true && check(known.data, known.tampered) === false;
   } catch {
     return false;
   }
+}
+
+/**
+ * The known answer for `alg` as `verify`'s arguments, the message, the signature and the signature
+ * with its last byte changed (for the thread-pool check's own known answer), or `undefined` when
+ * `alg` has none. Throws what `createPublicKey` throws.
+ */
+export function knownAnswerArguments(
+  nodeCrypto: NodeCrypto,
+  alg: Algorithm,
+): { verifyArguments: VerifyArguments; data: Buffer; signature: Buffer; tampered: Buffer } | undefined {
+  const known = knownAnswer(nodeCrypto, alg);
+  if (known === undefined) return undefined;
+  const { keyObject, spec, data, signature, tampered } = known;
+  return { verifyArguments: verifyArguments(nodeCrypto, keyObject, spec), data, signature, tampered };
 }
 
 /**
@@ -189,30 +217,40 @@ function trustsAlgorithm(nodeCrypto: NodeCrypto, alg: Algorithm, trusted: Map<Al
   return verdict;
 }
 
+/** A key's `node:crypto` check, and the arguments of `verify` it amounts to (for its callback form). */
+export interface SigningKeyCheck {
+  check: Check;
+  verifyArguments: VerifyArguments;
+}
+
 /**
- * A `node:crypto` check for a JWKS key's material (the `CryptoKey` jose imported, or a `KeyObject`)
- * under `alg`, or `undefined` when this path would not judge it exactly as jose does: jose decides.
+ * The `node:crypto` checks for a JWKS key's material (the `CryptoKey` jose imported, or a
+ * `KeyObject`) under `alg`, or `undefined` when this path would not judge it exactly as jose does:
+ * jose decides.
  */
 export function signingKeyCheck(
   nodeCrypto: NodeCrypto,
   material: object,
   alg: Algorithm,
   trusted: Map<Algorithm, boolean>,
-): Check | undefined {
+): SigningKeyCheck | undefined {
   const spec = SPECS[alg];
   if (spec === undefined || !trustsAlgorithm(nodeCrypto, alg, trusted)) return undefined;
+  let keyObject: KeyObject | undefined;
   try {
     if (tag(material) === "CryptoKey" && cryptoKeyFits(material as WebCryptoKeyLike, spec)) {
-      const keyObject = nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey);
-      return checkFor(nodeCrypto, decodedAgain(nodeCrypto, keyObject), spec);
-    }
-    if (tag(material) === "KeyObject" && keyObjectFits(material as KeyObjectLike, spec)) {
-      return checkFor(nodeCrypto, decodedAgain(nodeCrypto, material as KeyObject), spec);
+      keyObject = decodedAgain(nodeCrypto, nodeCrypto.KeyObject.from(material as webcrypto.CryptoKey));
+    } else if (tag(material) === "KeyObject" && keyObjectFits(material as KeyObjectLike, spec)) {
+      keyObject = decodedAgain(nodeCrypto, material as KeyObject);
     }
   } catch {
     // a key node:crypto cannot take: jose decides
   }
-  return undefined;
+  if (keyObject === undefined) return undefined;
+  return {
+    check: checkFor(nodeCrypto, keyObject, spec),
+    verifyArguments: verifyArguments(nodeCrypto, keyObject, spec),
+  };
 }
 
 /**

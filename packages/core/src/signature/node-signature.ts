@@ -1,7 +1,9 @@
 import type { Algorithm } from "../base/algorithms.js";
+import type { MaybePromise } from "../base/maybe.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
 import type { NodeCrypto } from "./node-crypto.js";
 import { type Check, signingKeyCheck } from "./node-key-checks.js";
+import { type OffloadedCheck, offloadedCheck, passesOffloadedKnownAnswer } from "./thread-pool-checks.js";
 
 /**
  * The `node:crypto` fast path for JWS signatures. jose stays the reference: this path only handles
@@ -14,7 +16,13 @@ import { type Check, signingKeyCheck } from "./node-key-checks.js";
 interface Prepared {
   alg: Algorithm;
   /** `undefined` when this key cannot be checked exactly as jose would: jose decides. */
-  check: Check | undefined;
+  checks: SigningKeyChecks | undefined;
+}
+
+/** A key's check on the calling thread, and the same check on libuv's thread pool. */
+interface SigningKeyChecks {
+  check: Check;
+  offloaded: OffloadedCheck;
 }
 
 /** A `node:crypto` verifier for `SigningKey`s, with each key's `KeyObject` made once. */
@@ -35,6 +43,17 @@ export interface NodeSignatureVerifier {
    * parsed again.
    */
   verifyDecoded(token: string, decoded: DecodedSignatureInput, key: SigningKey): boolean | undefined;
+  /**
+   * `verifyDecoded` with the signature checked by `verify`'s callback form on libuv's thread pool: a
+   * promise of the verdict (never rejected; an error is `false`). Where that form is missing or
+   * failed its known-answer check for the algorithm, `verifyDecoded`'s verdict, given now (or once
+   * that check has answered, at the algorithm's first tokens).
+   */
+  verifyDecodedOffloaded(
+    token: string,
+    decoded: DecodedSignatureInput,
+    key: SigningKey,
+  ): MaybePromise<boolean | undefined>;
 }
 
 /** What `decodeToken` found in a token it accepted (a subset of its `DecodedToken`). */
@@ -90,14 +109,34 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
   const trusted = new Map<Algorithm, boolean>();
   const headers = new Map<string, string | undefined>();
 
-  const prepare = (key: SigningKey): Check | undefined => {
+  /** Per algorithm, whether `verify`'s callback form passed its known-answer check (a promise until it answers). */
+  const offloading = new Map<Algorithm, boolean | Promise<boolean>>();
+
+  const prepare = (key: SigningKey): SigningKeyChecks | undefined => {
     const material = key.key as unknown;
     if (typeof material !== "object" || material === null) return undefined;
     const known = prepared.get(material);
-    if (known !== undefined && known.alg === key.alg) return known.check;
-    const check = signingKeyCheck(nodeCrypto, material, key.alg, trusted);
-    prepared.set(material, { alg: key.alg, check });
-    return check;
+    if (known !== undefined && known.alg === key.alg) return known.checks;
+    const found = signingKeyCheck(nodeCrypto, material, key.alg, trusted);
+    const checks = found && {
+      check: found.check,
+      offloaded: offloadedCheck(nodeCrypto, found.verifyArguments),
+    };
+    prepared.set(material, { alg: key.alg, checks });
+    return checks;
+  };
+
+  const offloads = (alg: Algorithm): boolean | Promise<boolean> => {
+    let verdict = offloading.get(alg);
+    if (verdict === undefined) {
+      const answering = passesOffloadedKnownAnswer(nodeCrypto, alg).then((passed) => {
+        offloading.set(alg, passed);
+        return passed;
+      });
+      offloading.set(alg, answering);
+      verdict = answering;
+    }
+    return verdict;
   };
 
   /** The last few header segments seen, matched against the token's prefix without slicing it. */
@@ -121,9 +160,41 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
   };
 
   /**
-   * `first` and `second` are the two dots of a token of three non-empty base64url segments, `alg`
-   * the `alg` of its header, a JSON object without `crit` or `b64`.
+   * The key's checks when this path judges the token (`undefined`: jose decides). `first` and
+   * `second` are the two dots of a token of three non-empty base64url segments, `alg` the `alg` of
+   * its header, a JSON object without `crit` or `b64`.
    */
+  const applicable = (
+    token: string,
+    first: number,
+    second: number,
+    alg: string | undefined,
+    key: SigningKey,
+  ): SigningKeyChecks | undefined => {
+    // base64 never leaves a single character in the last quantum: jose refuses such segments.
+    if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {
+      return undefined;
+    }
+    if (alg !== key.alg) return undefined;
+    return prepare(key);
+  };
+
+  const checkNow = (
+    checks: SigningKeyChecks,
+    token: string,
+    second: number,
+    decodedSignature: Uint8Array | undefined,
+  ): boolean => {
+    const data = signingInput(token, second);
+    const signature = decodedSignature ?? Buffer.from(token.slice(second + 1), "base64url");
+    try {
+      return checks.check(data, signature);
+    } catch {
+      // jose maps a throwing `subtle.verify` to a failed signature; so do we.
+      return false;
+    }
+  };
+
   const decide = (
     token: string,
     first: number,
@@ -132,21 +203,20 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     key: SigningKey,
     decodedSignature?: Uint8Array,
   ): boolean | undefined => {
-    // base64 never leaves a single character in the last quantum: jose refuses such segments.
-    if (first % 4 === 1 || (second - first - 1) % 4 === 1 || (token.length - second - 1) % 4 === 1) {
-      return undefined;
-    }
-    if (alg !== key.alg) return undefined;
-    const check = prepare(key);
-    if (check === undefined) return undefined;
-    const data = signingInput(token, second);
-    const signature = decodedSignature ?? Buffer.from(token.slice(second + 1), "base64url");
-    try {
-      return check(data, signature);
-    } catch {
-      // jose maps a throwing `subtle.verify` to a failed signature; so do we.
-      return false;
-    }
+    const checks = applicable(token, first, second, alg, key);
+    return checks === undefined ? undefined : checkNow(checks, token, second, decodedSignature);
+  };
+
+  /** The check on the thread pool, with copies of its inputs (the shared buffer is rewritten meanwhile). */
+  const checkLater = (
+    checks: SigningKeyChecks,
+    token: string,
+    second: number,
+    signature: Uint8Array,
+  ): Promise<boolean> => {
+    const data = Buffer.allocUnsafe(second);
+    data.write(token, 0, second, "latin1");
+    return checks.offloaded(data, signature.slice());
   };
 
   return {
@@ -166,6 +236,19 @@ export function createNodeSignatureVerifier(nodeCrypto: NodeCrypto): NodeSignatu
     },
     verifyDecoded(token, decoded, key) {
       return decide(token, decoded.headerEnd, decoded.payloadEnd, decoded.header.alg, key, decoded.signature);
+    },
+    verifyDecodedOffloaded(token, decoded, key) {
+      const { payloadEnd, signature } = decoded;
+      const checks = applicable(token, decoded.headerEnd, payloadEnd, decoded.header.alg, key);
+      if (checks === undefined) return undefined;
+      const offloaded = offloads(key.alg);
+      if (offloaded === true) return checkLater(checks, token, payloadEnd, signature);
+      if (offloaded === false) return checkNow(checks, token, payloadEnd, signature);
+      return offloaded.then((passed) =>
+        passed
+          ? checkLater(checks, token, payloadEnd, signature)
+          : checkNow(checks, token, payloadEnd, signature),
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import { compactVerify } from "jose";
+import type { MaybePromise } from "../base/maybe.js";
 import { InvalidTokenError } from "../http/errors.js";
 import type { SigningKey } from "../keys/jwks-cache.js";
 import { loadNodeCrypto, type NodeCrypto } from "./node-crypto.js";
@@ -45,6 +46,15 @@ export interface SignatureVerifiers {
    */
   checkDecoded: (token: string, decoded: DecodedSignatureInput, key: SigningKey) => boolean | undefined;
   /**
+   * `checkDecoded`, with the signature checked on libuv's thread pool (`verify`'s callback form): a
+   * promise of the verdict. Where that form is missing, `checkDecoded`'s verdict.
+   */
+  checkDecodedOffloaded: (
+    token: string,
+    decoded: DecodedSignatureInput,
+    key: SigningKey,
+  ) => MaybePromise<boolean | undefined>;
+  /**
    * A token that already passed `decodeToken` (three non-empty base64url segments): the same
    * verdicts as `verify`, without scanning the token's characters again.
    */
@@ -64,6 +74,7 @@ export function createSignatureVerifier(
     return {
       verify: verifySignatureWithJose,
       checkDecoded: () => undefined,
+      checkDecodedOffloaded: () => undefined,
       verifyDecoded: verifySignatureWithJose,
     };
   }
@@ -76,6 +87,7 @@ export function createSignatureVerifier(
   return {
     verify: (token, key) => settle(native.verify(token, key), token, key),
     checkDecoded: native.verifyDecoded,
+    checkDecodedOffloaded: native.verifyDecodedOffloaded,
     verifyDecoded: (token, key) => settle(native.verifyWellFormed(token, key), token, key),
   };
 }
@@ -114,6 +126,13 @@ export function verifyDecodedSignature(token: string, key: SigningKey): Promise<
   return shared.verifyDecoded(token, key);
 }
 
+/** The signature step for a verdict: nothing to wait for, a bad signature thrown, or jose's promise. */
+function step(verdict: boolean | undefined, token: string, key: SigningKey): Promise<void> | undefined {
+  if (verdict === true) return undefined;
+  if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
+  return verifySignatureWithJose(token, key);
+}
+
 /**
  * The signature step, for a token `decodeToken` accepted: `undefined` once `node:crypto` found the
  * signature valid, `InvalidTokenError` (`ERR_TOKEN_SIGNATURE`) thrown when it is not, and jose's
@@ -124,8 +143,23 @@ export function checkSignature(
   decoded: DecodedSignatureInput,
   key: SigningKey,
 ): Promise<void> | undefined {
-  const verdict = checkDecodedSignature(token, decoded, key);
-  if (verdict === true) return undefined;
-  if (verdict === false) throw new InvalidTokenError("ERR_TOKEN_SIGNATURE");
-  return verifySignatureWithJose(token, key);
+  return step(checkDecodedSignature(token, decoded, key), token, key);
+}
+
+/**
+ * {@link checkSignature} with `node:crypto`'s check made on libuv's thread pool (the verifier's
+ * `offloadSignatures`): a promise that rejects with `InvalidTokenError` (`ERR_TOKEN_SIGNATURE`) when
+ * the signature is bad, so the event loop serves other requests meanwhile. The same verdicts: what
+ * this path does not judge goes to jose, and where `verify` has no callback form (found by a
+ * known-answer check) the check is made now, as by {@link checkSignature}.
+ */
+export function checkSignatureOffloaded(
+  token: string,
+  decoded: DecodedSignatureInput,
+  key: SigningKey,
+): Promise<void> | undefined {
+  shared ??= createSignatureVerifier();
+  const verdict = shared.checkDecodedOffloaded(token, decoded, key);
+  if (verdict instanceof Promise) return verdict.then((answer) => step(answer, token, key));
+  return step(verdict, token, key);
 }
