@@ -98,7 +98,12 @@ function request(listener, authorization) {
     const end = res.end;
     res.end = function endAndResolve(...args) {
       const result = end.apply(this, args);
-      resolve(res.statusCode);
+      // The next request starts from the event loop, as on a server. Resolved at once, every request
+      // of a round would run inside one chain of microtasks: the `process.nextTick` and
+      // `setImmediate` callbacks the frameworks leave behind would wait for the round's end and keep
+      // each request's objects alive meanwhile (Koa: a heap that grows through the round, 12 ms
+      // scavenges, the no-op route at 34 µs instead of 18).
+      setImmediate(resolve, res.statusCode);
       return result;
     };
     listener(req, res);
