@@ -12,7 +12,8 @@ import { createServer } from "node:http";
 
 const body = { events: [{ id: "evt_1", title: "Standup" }] };
 
-const verifierOptionsOf = (config) => ({
+/** The verifier options every guarded app uses (pipeline-child.mjs's core-alone variant too). */
+export const verifierOptionsOf = (config) => ({
   issuer: config.issuer,
   audience: config.audience,
   jwksUri: config.jwksUri,

@@ -3,41 +3,86 @@
 // without the kernel's and the load generator's share (and their noise). Usage:
 //   node pipeline-child.mjs <framework> <fixtures.json> <config json> <settings json> <variant,...>
 //   variants: bare, noop, repeated (scopegate, one token again and again), distinct (scopegate, a
-//   token never sent before with each request)
+//   token never sent before with each request), core (no framework: `verifier.authenticateNow` on a
+//   new token, one after another in a tight loop, as the micro benchmark does: the reference a
+//   distinct token's cost in the framework is compared with, measured in the same process and rounds)
 // Prints one JSON line: { framework, runs: { [variant]: [µs of CPU per request, one per round] } }.
+//
+// As Node's HTTP server would, every request starts in a macrotask of its own (after the previous
+// one's `process.nextTick` callbacks and microtasks ran) and gets an `Authorization` header string
+// made from bytes for it alone. A loop of `await`s alone never leaves the microtask queue, so
+// `nextTick` callbacks (which hold each request and response) would pile up for the whole run, and
+// every minor GC would copy them: about 10 µs of GC per request on every variant. And the distinct
+// tokens are kept as bytes (one `Buffer`), not as ~96,000 strings (~90 MB) on the heap.
 
 import { readFileSync } from "node:fs";
 import { IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
-import { createApp } from "./apps.mjs";
-import { spellings } from "./fixtures.mjs";
+import { createApp, verifierOptionsOf } from "./apps.mjs";
+import { spelling } from "./fixtures.mjs";
 import { shuffle } from "./shuffle.mjs";
 
 const [framework, fixturesPath, configJson, settingsJson, variantList] = process.argv.slice(2);
 const fixtures = JSON.parse(readFileSync(fixturesPath, "utf8"));
 const config = JSON.parse(configJson);
 const { requests, rounds, warmupRequests } = JSON.parse(settingsJson);
-const distinctTokens = spellings(fixtures.bases[config.alg]);
-const repeatedToken = fixtures.repeated[config.alg];
+/**
+ * `Bearer <token>` for `count` tokens (`tokenAt(i)`), kept as bytes; `.header(i)` reads the i-th into
+ * a new flat string, as Node's HTTP parser makes one for each request.
+ */
+function authorizationHeaders(count, tokenAt) {
+  const offsets = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + "Bearer ".length + tokenAt(i).length;
+  const bytes = Buffer.allocUnsafeSlow(offsets[count]);
+  for (let i = 0; i < count; i++) bytes.latin1Write(`Bearer ${tokenAt(i)}`, offsets[i]);
+  return { count, header: (i) => bytes.latin1Slice(offsets[i], offsets[i + 1]) };
+}
 
-let sent = 0; // distinct tokens: never one sent twice in this process
-const tokenOf = {
-  bare: () => repeatedToken,
-  noop: () => repeatedToken,
-  repeated: () => repeatedToken,
-  distinct: () => distinctTokens[sent++ % distinctTokens.length],
+// Distinct tokens as `spellings` orders them (consecutive tokens have different claims).
+const bases = fixtures.bases[config.alg];
+const distinctHeaders = authorizationHeaders(bases.length * 16, (i) =>
+  spelling(bases[i % bases.length], Math.floor(i / bases.length)),
+);
+const repeatedHeaders = authorizationHeaders(1, () => fixtures.repeated[config.alg]);
+
+/** Each distinct token in turn, to one verifier (each variant has its own): none sees a token twice. */
+function distinctHeader() {
+  let sent = 0;
+  return () => distinctHeaders.header(sent++ % distinctHeaders.count);
+}
+const repeatedHeader = () => repeatedHeaders.header(0);
+const headerOf = {
+  bare: repeatedHeader,
+  noop: repeatedHeader,
+  repeated: repeatedHeader,
+  distinct: distinctHeader(),
+  core: distinctHeader(),
 };
+
+/** Core alone, no framework: `run` calls `verify` on a new token per iteration, without yielding. */
+async function coreVariant() {
+  const { createVerifier } = await import(process.env.SCOPEGATE_CORE ?? "@scopegate/core");
+  const verifier = createVerifier(verifierOptionsOf(config));
+  await verifier.warm();
+  await verifier.authenticate({ headers: { authorization: repeatedHeader() } }); // the key's first check
+  const verify = (authorization) => verifier.authenticateNow({ headers: { authorization } });
+  return { name: "core", verify, header: headerOf.core };
+}
+
 const VARIANTS = [];
 for (const name of variantList.split(",")) {
+  if (name === "core") {
+    VARIANTS.push(await coreVariant());
+    continue;
+  }
   const guard = name === "repeated" || name === "distinct" ? "scopegate" : name;
-  VARIANTS.push({ name, app: await createApp(framework, guard, config), token: tokenOf[name] });
+  VARIANTS.push({ name, app: await createApp(framework, guard, config), header: headerOf[name] });
 }
 
 const socket = new Socket(); // never connected: responses stay in memory
 
 /** One `GET /events` through `listener`, as Node's HTTP server would hand it over; resolves its status. */
-function request(listener, token) {
-  const authorization = `Bearer ${token}`;
+function request(listener, authorization) {
   const req = new IncomingMessage(socket);
   req.method = "GET";
   req.url = "/events";
@@ -65,12 +110,25 @@ function request(listener, token) {
   });
 }
 
-/** Runs `count` requests of `variant` one after another; resolves µs of process CPU per request. */
+/** The next macrotask: what runs before it is what runs after each request in a server. */
+const nextMacrotask = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `count` requests of `variant` one after another, each in a macrotask of its own (core: `count`
+ * verifications in one loop); resolves µs of process CPU per request.
+ */
 async function run(variant, count) {
   const start = process.cpuUsage();
-  for (let i = 0; i < count; i++) {
-    const status = await request(variant.app.listener, variant.token());
-    if (status !== 200) throw new Error(`${framework} ${variant.name}: answered ${status}`);
+  if (variant.verify !== undefined) {
+    for (let i = 0; i < count; i++) {
+      if (variant.verify(variant.header()).scopes.length === 0) throw new Error("core: no scopes");
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      await nextMacrotask();
+      const status = await request(variant.app.listener, variant.header());
+      if (status !== 200) throw new Error(`${framework} ${variant.name}: answered ${status}`);
+    }
   }
   const used = process.cpuUsage(start);
   return (used.user + used.system) / count;

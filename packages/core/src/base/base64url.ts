@@ -6,10 +6,14 @@
  */
 
 /** The part of Node's `Buffer` used here (typed without `@types/node`'s globals). */
-type BufferLike = Uint8Array & { toString(encoding?: "utf8"): string };
+type BufferLike = Uint8Array & {
+  toString(encoding?: "utf8", start?: number, end?: number): string;
+  write(text: string, offset: number, length: number, encoding: "base64url"): number;
+};
 interface BufferConstructorLike {
   from(text: string, encoding: "base64url"): BufferLike;
   from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  allocUnsafeSlow(size: number): BufferLike;
   byteLength(text: string, encoding: "utf8"): number;
   isBuffer(value: unknown): boolean;
 }
@@ -56,10 +60,56 @@ export function decodeStrictBase64url(segment: string): Uint8Array | undefined {
   const length = segment.length;
   if (length === 0 || length % 4 === 1) return undefined;
   if (!hasBuffer) return SEGMENT.test(segment) ? decodeWithAtob(segment) : undefined;
-  if (segment.includes("+") || segment.includes("/")) return undefined;
-  if (NodeBuffer!.byteLength(segment, "utf8") !== length) return undefined; // beyond ASCII
+  if (!isBufferCandidate(segment)) return undefined;
   const bytes = NodeBuffer!.from(segment, "base64url");
   return bytes.length === (length * 3) >>> 2 ? bytes : undefined;
+}
+
+/**
+ * What `Buffer` may decode for {@link decodeStrictBase64url} (whose first checks, on the length,
+ * have passed): ASCII only (`Buffer` reads a UTF-16 string's characters by their low byte), no `+`
+ * or `/` (which it would read as `-` and `_`).
+ */
+function isBufferCandidate(segment: string): boolean {
+  if (segment.includes("+") || segment.includes("/")) return false;
+  return NodeBuffer!.byteLength(segment, "utf8") === segment.length;
+}
+
+/** Bytes of the scratch buffer that {@link decodeStrictBase64urlText} decodes into. */
+const SCRATCH_BYTES = 16 * 1024;
+let scratch: BufferLike | undefined;
+
+/**
+ * The UTF-8 text of `segment` when it is strict base64url ({@link decodeStrictBase64url}'s rules):
+ * `undefined` when it is not, `null` when its bytes are not UTF-8 (a malformed sequence, never
+ * U+FFFD: see {@link decodeUtf8}). On Node the bytes go into one scratch buffer reused for every
+ * segment (the text is all that is kept, and nothing runs between writing and reading it), so
+ * decoding a token's payload allocates its text and nothing else: no `Buffer` object, no room in
+ * `Buffer`'s shared pool.
+ */
+export function decodeStrictBase64urlText(segment: string): string | null | undefined {
+  const length = segment.length;
+  if (length === 0 || length % 4 === 1) return undefined;
+  const size = (length * 3) >>> 2;
+  if (!hasBuffer || size > SCRATCH_BYTES) {
+    const bytes = decodeStrictBase64url(segment);
+    return bytes === undefined ? undefined : textOrNull(bytes);
+  }
+  if (!isBufferCandidate(segment)) return undefined;
+  scratch ??= NodeBuffer!.allocUnsafeSlow(SCRATCH_BYTES);
+  // Exactly `size` bytes only if every character is of the alphabet (see decodeStrictBase64url).
+  if (scratch.write(segment, 0, size, "base64url") !== size) return undefined;
+  const text = scratch.toString("utf8", 0, size);
+  return text.includes(REPLACEMENT_CHARACTER) ? textOrNull(scratch.subarray(0, size)) : text;
+}
+
+/** {@link decodeUtf8}, with `null` for bytes that are not UTF-8. */
+function textOrNull(bytes: Uint8Array): string | null {
+  try {
+    return decodeUtf8(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /** The text decoder used where `Buffer` does not exist (exported for the tests that hold it to `Buffer`). */

@@ -1,5 +1,10 @@
 import { type Algorithm, isSupportedAlgorithm } from "../base/algorithms.js";
-import { decodeBase64urlText, decodeStrictBase64url, decodeUtf8 } from "../base/base64url.js";
+import {
+  decodeBase64urlText,
+  decodeStrictBase64url,
+  decodeStrictBase64urlText,
+  decodeUtf8,
+} from "../base/base64url.js";
 import type { JwtClaims, JwtHeader } from "../base/types.js";
 import { type InvalidTokenCode } from "../http/error-codes.js";
 import { InvalidTokenError } from "../http/errors.js";
@@ -28,6 +33,8 @@ const MAX_KID_LENGTH = 1024;
  */
 export const MAX_JSON_DEPTH = 32;
 
+/** `Object.prototype.hasOwnProperty`: inside `for…in`, V8 answers it from the loop's key cache. */
+const ownProperty = Object.prototype.hasOwnProperty;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const QUOTE = 0x22;
@@ -78,7 +85,8 @@ function countMembers(value: object, depth: number): number {
   if (depth > MAX_JSON_DEPTH) return -1;
   let members = 0;
   if (Array.isArray(value)) {
-    for (const element of value) {
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
       if (typeof element === "object" && element !== null) {
         const inner = countMembers(element, depth + 1);
         if (inner < 0) return -1;
@@ -87,9 +95,12 @@ function countMembers(value: object, depth: number): number {
     }
     return members;
   }
-  const keys = Object.keys(value);
-  members = keys.length;
-  for (const key of keys) {
+  // `for…in` with the own-property check rather than `Object.keys`: the same names (JSON.parse
+  // makes only own, enumerable string keys; anything inherited is skipped), without an array of
+  // them per object.
+  for (const key in value) {
+    if (!ownProperty.call(value, key)) continue;
+    members++;
     const member = (value as Record<string, unknown>)[key];
     if (typeof member === "object" && member !== null) {
       const inner = countMembers(member, depth + 1);
@@ -258,9 +269,11 @@ export function decodeToken(
   }
   if (second === first + 1 || second === token.length - 1) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
 
-  // Every segment is checked to be strict base64url before anything else is looked at.
+  // Every segment is checked to be strict base64url before anything else is looked at. The
+  // payload is decoded straight to its text (`null`: not UTF-8, refused below, in the same order).
   const { header, problem } = decodeHeader(token, first);
-  const payload = decodeBase64url(token.slice(first + 1, second));
+  const payload = decodeStrictBase64urlText(token.slice(first + 1, second));
+  if (payload === undefined) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
   const signature = decodeBase64url(token.slice(second + 1));
   const alg = header.alg;
   if (typeof alg !== "string") throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
@@ -268,7 +281,8 @@ export function decodeToken(
     throw new InvalidTokenError("ERR_TOKEN_ALGORITHM");
   if (problem !== undefined) throw new InvalidTokenError(problem);
 
-  const claims = decodeSegment(payload);
+  if (payload === null) throw new InvalidTokenError("ERR_TOKEN_MALFORMED");
+  const claims = parseObject(payload);
   return {
     header: header as JwtHeader & { alg: Algorithm },
     claims: claims as JwtClaims,
