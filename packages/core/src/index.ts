@@ -90,6 +90,7 @@ export type {
   TokenVerifiedEvent,
   UnknownKidEvent,
 } from "./events/scopegate-event.js";
+export { createAuthAccessor } from "./http/auth-accessor.js";
 export {
   type BearerExtractionOptions,
   type CredentialScheme,

@@ -1,8 +1,14 @@
 import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
-import type { VerifiedToken } from "@scopegate/core";
+import { createAuthAccessor, type VerifiedToken } from "@scopegate/core";
 import type { AuthSource } from "./auth-source.js";
 
-/** Where the guard records its outcome on the request (a registered symbol: safe across package copies). */
+/**
+ * Where the guard records its outcome (registered in the global symbol registry: the same place for
+ * every copy of this package). On an Express request, a `WeakMap` keyed by the request, shown as
+ * `request.auth` by an accessor on Express's request prototype: a property added to an Express
+ * request costs microseconds (docs/benchmarks.md, "Express"). On any other request (Fastify's), a
+ * property under the symbol and `request.auth`.
+ */
 const AUTH_STATE = Symbol.for("scopegate.nestjs.auth");
 
 /** A guard's outcome on a request: the token (none: anonymous or public) and what produced it. */
@@ -14,9 +20,16 @@ export interface AuthState {
 
 type Carrier = { [AUTH_STATE]?: AuthState; auth?: VerifiedToken | undefined };
 
+/** The outcomes kept off Express requests, in a global slot: one map for every copy of this package. */
+const STATES = Symbol.for("scopegate.nestjs.auth-states");
+const registry = globalThis as { [STATES]?: WeakMap<object, AuthState> };
+registry[STATES] ??= new WeakMap();
+const states: WeakMap<object, AuthState> = registry[STATES];
+const showAuth = createAuthAccessor((request) => states.get(request)?.token);
+
 /** The guard's outcome for this request, or `undefined` when the guard has not run on it. */
 export function authStateOf(request: object): AuthState | undefined {
-  return (request as Carrier)[AUTH_STATE];
+  return states.get(request) ?? (request as Carrier)[AUTH_STATE];
 }
 
 /** Records the guard's outcome: the token (or none, on a public route) as `request.auth`, like the other adapters. */
@@ -25,9 +38,14 @@ export function recordAuth(
   token: VerifiedToken | undefined,
   source: AuthSource | null,
 ): void {
-  // Plain assignments: `Object.defineProperty` on every request cost more than the rest of the guard.
-  (request as Carrier)[AUTH_STATE] = { token, source };
-  (request as Carrier).auth = token;
+  const state: AuthState = { token, source };
+  if (showAuth(request)) {
+    states.set(request, state);
+  } else {
+    // Plain assignments: `Object.defineProperty` on every request cost more than the rest of the guard.
+    (request as Carrier)[AUTH_STATE] = state;
+    (request as Carrier).auth = token;
+  }
 }
 
 /**

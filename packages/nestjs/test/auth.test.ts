@@ -1,4 +1,4 @@
-import { Controller, Get } from "@nestjs/common";
+import { Controller, Get, Req } from "@nestjs/common";
 import type { VerifiedToken } from "@scopegate/core";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,19 @@ class ProbeController {
   @Get("claims")
   claims(@Auth() auth: VerifiedToken) {
     return { issuer: auth.issuer, jti: typeof auth.claims.jti, expires: auth.expiresAt instanceof Date };
+  }
+
+  /** `request.auth` as a handler sees it, and whether it is an own property of the request. */
+  @Get("request-auth")
+  requestAuth(@Auth() auth: VerifiedToken, @Req() request: { auth?: VerifiedToken }) {
+    return { same: request.auth === auth, own: Object.hasOwn(request, "auth") };
+  }
+
+  /** A handler may still assign `request.auth`: the value it assigned is what it reads back. */
+  @Get("request-auth-assigned")
+  assigned(@Req() request: { auth?: unknown }) {
+    request.auth = "assigned";
+    return { auth: request.auth };
   }
 }
 
@@ -46,6 +59,15 @@ describe.each(PLATFORMS)("@Auth() on the %s platform", (platform) => {
   it("injects the VerifiedToken the guard produced", async () => {
     const res = await call(guarded.url, "/claims", { headers: bearer(await authority.mint()) });
     expect(res.json).toEqual({ issuer: authority.issuer, jti: "string", expires: true });
+  });
+
+  it("leaves the token as request.auth: through Express's request prototype (no property per request), as a property on Fastify's requests", async () => {
+    const res = await call(guarded.url, "/request-auth", { headers: bearer(await authority.mint()) });
+    expect(res.json).toEqual({ same: true, own: platform !== "express" });
+    const again = await call(guarded.url, "/request-auth-assigned", {
+      headers: bearer(await authority.mint()),
+    });
+    expect(again.json).toEqual({ auth: "assigned" });
   });
 
   it("injects undefined on a @Public() route, which is not authenticated", async () => {
