@@ -94,16 +94,24 @@ export async function startServer(framework, guard, config, env = process.env) {
   };
 }
 
+/** Where each token list goes on from, across every call of `cannon` in the run. */
+const cursors = new WeakMap();
+
 /**
- * The headers of each request: `Bearer` tokens from `tokens` in turn (from the first at each call),
- * or, for `{ dpop }`, the next of its prepared `{ authorization, dpop }` pairs, never one sent before.
+ * The headers of each request: `Bearer` tokens from `tokens` in turn, going on where the previous
+ * call with the same list stopped (a distinct-token round that started again at the first token
+ * would send the tokens of the rounds before it, which the token cache admits from their second
+ * sight and then serves: a distinct-token round was partly cache hits), or, for `{ dpop }`, the next
+ * of its prepared `{ authorization, dpop }` pairs, never one sent before. A list of 96,000 tokens
+ * comes round again only long after its tokens left the cache.
  */
 function requestHeaders(tokens) {
   if (!Array.isArray(tokens)) return () => tokens.dpop.next();
-  let next = 0;
+  const cursor = cursors.get(tokens) ?? { next: 0 };
+  cursors.set(tokens, cursor);
   return () => {
-    const token = tokens[next];
-    next = next + 1 === tokens.length ? 0 : next + 1;
+    const token = tokens[cursor.next];
+    cursor.next = cursor.next + 1 === tokens.length ? 0 : cursor.next + 1;
     return { authorization: `Bearer ${token}` };
   };
 }

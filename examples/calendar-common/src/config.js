@@ -53,7 +53,20 @@ export function readConfig(env) {
     publicUrl: readPublicUrl(env),
     resource: read(env, "RESOURCE"),
     dpop: readDpop(env),
+    offloadSignatures: readOffloadSignatures(env),
   };
+}
+
+/**
+ * `OFFLOAD_SIGNATURES`: `true` checks new tokens' signatures on libuv's thread pool, `false` (the
+ * default) on the event loop. This repository's addition to the contract's settings.
+ * @param {Record<string, string | undefined>} env
+ */
+function readOffloadSignatures(env) {
+  const value = read(env, "OFFLOAD_SIGNATURES") ?? "false";
+  if (value !== "true" && value !== "false")
+    throw new ConfigError("OFFLOAD_SIGNATURES must be true or false");
+  return value === "true";
 }
 
 /** The values of `DPOP`. */
@@ -226,6 +239,8 @@ export function verifierOptions(config, shared = null) {
     },
     // Tokens that are not JWTs are introspected (RFC 7662, client_secret_basic: the library's default).
     ...(config.introspection ? { introspection: { ...config.introspection } } : {}),
+    // New tokens' signatures on libuv's thread pool: worth it with more cores than event loops.
+    ...(config.offloadSignatures ? { offloadSignatures: true } : {}),
   };
 }
 
@@ -238,6 +253,7 @@ const VARIABLES = /** @type {Record<string, string>} */ ({
   resourceMetadataUrl: "PUBLIC_URL",
   "dpop.publicUrl": "PUBLIC_URL",
   "dpop.mode": "DPOP",
+  offloadSignatures: "OFFLOAD_SIGNATURES",
   "introspection.endpoint": "INTROSPECTION_ENDPOINT",
   "introspection.clientId": "INTROSPECTION_CLIENT_ID",
   "introspection.clientSecret": "INTROSPECTION_CLIENT_SECRET",

@@ -26,6 +26,11 @@ export interface Config {
   tls: TlsConfig | null;
   /** How DPoP is treated (`DPOP`). Default: `"allowed"`. */
   dpop: DpopMode;
+  /**
+   * Check new tokens' signatures on libuv's thread pool (`OFFLOAD_SIGNATURES=true`; scopegate's
+   * `offloadSignatures`). Not part of the calendar contract. Default: `false`.
+   */
+  offloadSignatures: boolean;
 }
 
 /** The values of `DPOP`. */
@@ -72,6 +77,7 @@ export interface CalendarVerifierOptions {
   resourceMetadataUrl: string;
   introspection?: IntrospectionConfig;
   dpop: { mode: DpopMode; publicUrl: string; replayStore?: ReplayStore };
+  offloadSignatures?: boolean;
 }
 
 /** The calendar's five scopes, published as `scopes_supported`. */

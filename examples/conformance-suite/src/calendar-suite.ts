@@ -422,6 +422,7 @@ export function runConformanceSuite(
           "INTROSPECTION_ENDPOINT is set without the client id and secret",
           (base) => ({ ...base, INTROSPECTION_ENDPOINT: "https://auth.example.com/introspect" }),
         ],
+        ["OFFLOAD_SIGNATURES is not true or false", (base) => ({ ...base, OFFLOAD_SIGNATURES: "yes" })],
         [
           "INTROSPECTION_ENDPOINT is not a URL",
           (base) => ({
@@ -444,6 +445,26 @@ export function runConformanceSuite(
           if (!title.startsWith("PORT")) expect(await refusesConnections(port)).toBe(true);
         });
       }
+    });
+
+    // This repository's addition to the contract: scopegate's `offloadSignatures`.
+    describe("OFFLOAD_SIGNATURES=true (signatures on the thread pool)", () => {
+      it("gives the same answers: 200 for a valid token, first and repeated; 401 for a bad signature", async () => {
+        const offloaded = await spawnExample(target, { ...env(), OFFLOAD_SIGNATURES: "true" }).listening;
+        try {
+          const valid = bearer(await token("event.read"));
+          for (let use = 0; use < 3; use++)
+            expect((await call(offloaded.url, "/events", valid)).status).toBe(200);
+          for (const bad of [authority.tokens.tampered, authority.tokens.foreignKey]) {
+            const res = await call(offloaded.url, "/events", bearer(await bad({ scope: "event.read" })));
+            expectFailure(res, "ERR_TOKEN_SIGNATURE", {
+              resourceMetadata: `${offloaded.url}/.well-known/oauth-protected-resource`,
+            });
+          }
+        } finally {
+          await offloaded.stop();
+        }
+      });
     });
 
     describeDpop(target, () => authority, env);

@@ -114,7 +114,11 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     has(token) {
       const key = tokenHash(token);
       const entry = lru.peek(key);
-      if (entry === undefined || entry.verified.token !== token) return false;
+      if (entry === undefined || entry.verified.token !== token) {
+        // A new token of the same length would make `get`'s `===` read their common prefix.
+        vouchedToken = vouchedEntry = undefined;
+        return false;
+      }
       vouchedToken = token;
       vouchedKey = key;
       vouchedEntry = entry;
