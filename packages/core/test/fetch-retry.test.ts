@@ -1,3 +1,4 @@
+import type { webcrypto } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createTestAuthority, type TestAuthority } from "@scopegate/testing";
@@ -26,16 +27,19 @@ let server: Server;
 let origin: string;
 let mode: Mode = "ok";
 let resetDone = false;
-const requests: { path: string; socket: number; reused: boolean }[] = [];
+const requests: { path: string; socket: number; reused: boolean; body: string }[] = [];
 const sockets = new Map<Socket, { id: number; served: number }>();
 
 beforeAll(async () => {
   authority = await createTestAuthority();
-  server = createServer((req, res) => {
+  server = createServer(async (req, res) => {
+    // Read before anything else, so that a reset still shows what the request carried.
+    let sent = "";
+    for await (const chunk of req) sent += chunk;
     const socket = sockets.get(req.socket)!;
     const reused = socket.served > 0;
     socket.served++;
-    requests.push({ path: req.url ?? "", socket: socket.id, reused });
+    requests.push({ path: req.url ?? "", socket: socket.id, reused, body: sent });
     if (mode === "reset-always" || (mode === "reset-once" && req.url !== "/warm" && !resetDone)) {
       resetDone = true;
       req.socket.destroy();
@@ -141,17 +145,17 @@ describe("a reset of a reused keep-alive connection", () => {
 });
 
 describe("a reset of a reused keep-alive connection under an introspection request", () => {
-  const verifier = () =>
+  /** A verifier that introspects at the test server, with `clientSecret: "s"` unless told otherwise. */
+  const verifier = (
+    credentials: { clientSecret: string } | { privateKey: { key: webcrypto.CryptoKey; kid: string } } = {
+      clientSecret: "s",
+    },
+  ) =>
     createVerifier({
       issuer: "https://issuer.example.com/",
       audience: AUDIENCE,
       jwksUri: "https://issuer.example.com/jwks.json",
-      introspection: {
-        endpoint: `${origin}/introspect`,
-        clientId: "calendar",
-        clientSecret: "s",
-        cache: false,
-      },
+      introspection: { endpoint: `${origin}/introspect`, clientId: "calendar", cache: false, ...credentials },
     });
 
   it("is sent again once on a new connection, and the opaque token is accepted", async () => {
@@ -163,6 +167,27 @@ describe("a reset of a reused keep-alive connection under an introspection reque
     const attempts = requests.filter((r) => r.path === "/introspect");
     expect(attempts).toHaveLength(2);
     expect(attempts[1]!.socket).not.toBe(attempts[0]!.socket);
+  });
+
+  it("is made again with private_key_jwt: the second POST carries a new assertion (its jti is single-use)", async () => {
+    const { privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+      "sign",
+    ]);
+    const keyed = verifier({ privateKey: { key: privateKey, kid: "rs-1" } });
+    const verified = await onReusedConnection(() => {
+      mode = "reset-once";
+      return keyed.verify("opaque-token-value");
+    });
+    expect(verified.scopes).toEqual(["event.read"]);
+    const assertions = requests
+      .filter((r) => r.path === "/introspect")
+      .map((r) => new URLSearchParams(r.body).get("client_assertion"));
+    expect(assertions).toHaveLength(2);
+    expect(assertions[0]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(assertions[1]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const jtiOf = (jwt: string | null) =>
+      JSON.parse(Buffer.from(jwt!.split(".")[1]!, "base64url").toString()).jti as string;
+    expect(jtiOf(assertions[1]!)).not.toBe(jtiOf(assertions[0]!));
   });
 
   it("is sent again only once: a second reset is a 503 with Retry-After", async () => {

@@ -21,25 +21,16 @@ export interface ExchangeOptions {
 export interface CapturedAnswer {
   /** The compact JWT of a signed 200 answer. */
   jwt: string | undefined;
+  /**
+   * The POST failed on a connection reset (a reused keep-alive connection the server had just
+   * closed): the caller may make the whole request again, once, with fresh client credentials.
+   */
+  connectionReset: boolean;
 }
 
 /** The media type of a `Content-Type` value, lower-cased, without parameters. */
 export function mediaTypeOf(value: string | null): string | undefined {
   return value === null ? undefined : value.split(";")[0]!.trim().toLowerCase();
-}
-
-/**
- * One POST. A connection reset under it (a reused keep-alive connection the server had just closed)
- * is sent again once, at once, within the same deadline, as a key fetch is: asking about a token
- * changes nothing on the server. Any other failure, or a second reset, rejects.
- */
-async function send(fetch: FetchLike, url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (cause) {
-    if (init.signal?.aborted || !isConnectionReset(cause)) throw cause;
-  }
-  return fetch(url, init);
 }
 
 /**
@@ -52,7 +43,7 @@ export function createIntrospectionFetch(options: ExchangeOptions): {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   captured: CapturedAnswer;
 } {
-  const captured: CapturedAnswer = { jwt: undefined };
+  const captured: CapturedAnswer = { jwt: undefined, connectionReset: false };
   const { endpoint, signal } = options;
   const fail = (code: ConstructorParameters<typeof IntrospectionFailure>[0], status?: number) =>
     new IntrospectionFailure(code, { endpoint, status });
@@ -60,9 +51,11 @@ export function createIntrospectionFetch(options: ExchangeOptions): {
   const exchange = async (url: string, init: RequestInit): Promise<Response> => {
     let response: Response;
     try {
-      response = await send(options.fetch, url, { ...init, redirect: "manual", signal });
-    } catch {
-      throw signal.aborted ? fail("ERR_INTROSPECTION_TIMEOUT") : fail("ERR_INTROSPECTION_NETWORK");
+      response = await options.fetch(url, { ...init, redirect: "manual", signal });
+    } catch (cause) {
+      if (signal.aborted) throw fail("ERR_INTROSPECTION_TIMEOUT");
+      captured.connectionReset = isConnectionReset(cause);
+      throw fail("ERR_INTROSPECTION_NETWORK");
     }
     const { status } = response;
     if ((status >= 300 && status < 400) || response.type === "opaqueredirect" || response.redirected) {

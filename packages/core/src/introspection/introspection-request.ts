@@ -57,6 +57,13 @@ export async function requestIntrospection(
   }
 }
 
+/**
+ * One introspection request. A connection reset under its POST (a reused keep-alive connection the
+ * server had just closed) makes the request once more, at once, within the same deadline, as a key
+ * fetch is: asking about a token changes nothing on the server. Made again, not sent again, so that
+ * `private_key_jwt` signs a new assertion (its `jti` is single-use, RFC 7523 §3). Any other failure,
+ * or a second reset, rejects.
+ */
 async function exchange(
   token: string,
   target: IntrospectionTarget,
@@ -72,26 +79,29 @@ async function exchange(
     [oauth.clockSkew]: target.clockSkewSec,
     [oauth.clockTolerance]: target.clockToleranceSec,
   };
-  const { fetch, captured } = createIntrospectionFetch({
-    fetch: target.fetch,
-    endpoint: target.endpoint,
-    maxResponseBytes: target.maxResponseBytes,
-    signal,
-    jwtOnly: target.jwtResponse,
-  });
-  try {
-    const response = await oauth.introspectionRequest(as, client, target.clientAuth, token, {
-      [oauth.customFetch]: fetch,
-      // Configuration checks already refuse `http:` except on loopback.
-      [oauth.allowInsecureRequests]: new URL(target.endpoint).protocol === "http:",
-      additionalParameters: { token_type_hint: "access_token" },
-      requestJwtResponse: target.jwtResponse,
+  for (let attempt = 1; ; attempt++) {
+    const { fetch, captured } = createIntrospectionFetch({
+      fetch: target.fetch,
+      endpoint: target.endpoint,
+      maxResponseBytes: target.maxResponseBytes,
       signal,
+      jwtOnly: target.jwtResponse,
     });
-    const body = await oauth.processIntrospectionResponse(as, client, response);
-    return { body, jwt: captured.jwt };
-  } catch (error) {
-    throw asFailure(error, target.endpoint);
+    try {
+      const response = await oauth.introspectionRequest(as, client, target.clientAuth, token, {
+        [oauth.customFetch]: fetch,
+        // Configuration checks already refuse `http:` except on loopback.
+        [oauth.allowInsecureRequests]: new URL(target.endpoint).protocol === "http:",
+        additionalParameters: { token_type_hint: "access_token" },
+        requestJwtResponse: target.jwtResponse,
+        signal,
+      });
+      const body = await oauth.processIntrospectionResponse(as, client, response);
+      return { body, jwt: captured.jwt };
+    } catch (error) {
+      if (attempt === 1 && captured.connectionReset && !signal.aborted) continue;
+      throw asFailure(error, target.endpoint);
+    }
   }
 }
 
