@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
+import { Writable } from "node:stream";
 import { createApp, verifierOptionsOf } from "./apps.mjs";
 import { spelling } from "./fixtures.mjs";
 import { shuffle } from "./shuffle.mjs";
@@ -76,7 +77,18 @@ for (const name of variantList.split(",")) {
   VARIANTS.push({ name, app: await createApp(framework, guard, config), header: headerOf[name] });
 }
 
-const socket = new Socket(); // never connected: responses stay in memory
+const socket = new Socket(); // the requests' socket, never connected
+/**
+ * The responses' socket: it takes their bytes and drops them, so that a response finishes (emits
+ * `finish`) as on a server, which then detaches it from the socket. On the never-connected socket no
+ * response ever finished, and Koa (`on-finished`) kept each one alive through minor GCs: 3–7 MB
+ * copied per scavenge, 15 ms pauses, its no-op route at ~40 µs instead of ~20.
+ */
+const sink = new Writable({
+  write(_chunk, _encoding, done) {
+    done();
+  },
+});
 
 /** One `GET /events` through `listener`, as Node's HTTP server would hand it over; resolves its status. */
 function request(listener, authorization) {
@@ -91,6 +103,8 @@ function request(listener, authorization) {
   req.complete = true;
   req.push(null);
   const res = new ServerResponse(req);
+  res.assignSocket(sink);
+  res.on("finish", () => res.detachSocket(sink));
   return new Promise((resolve) => {
     const end = res.end;
     res.end = function endAndResolve(...args) {
