@@ -4,7 +4,7 @@ import { codeOf, replayOptions } from "./replay-core.mjs";
 
 /**
  * @param {{ createVerifier: Function }} core the `@scopegate/core` module under test
- * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number, scope: string, dpop: { publicUrl: string, algorithms: string[], cases: { method: string, url: string, headers: Record<string, string> }[] } }} fixture
+ * @param {{ issuer: string, audience: string, jwksUri: string, jwks: unknown, nowMs: number, scope: string, dpop: { publicUrl: string, algorithms: readonly string[], cases: { method: string, url: string, headers: Record<string, string> }[] } }} fixture
  * @returns {Promise<string[]>} per request, `"ok"` or `"<status> <error> <code>"` (`threw <name>` for anything else)
  */
 export async function replayDpopCases(core, fixture) {
