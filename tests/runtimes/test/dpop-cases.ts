@@ -1,7 +1,10 @@
 import { createDpopKey, type DpopKey } from "@scopegate/testing";
 
-/** The algorithms `dpop.algorithms` allows by default: each signs its own client's proofs. */
-const DPOP_ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"] as const;
+/**
+ * The algorithms `dpop.algorithms` allows by default, and ES384 (allowed here by the option): each
+ * signs its own client's proofs.
+ */
+const DPOP_ALGORITHMS = ["ES256", "ES384", "EdDSA", "RS256", "PS256"] as const;
 const PUBLIC_URL = "https://api.example.com";
 const PATH = "/events";
 
@@ -17,6 +20,8 @@ export interface DpopCase {
 
 export interface DpopFixture {
   publicUrl: string;
+  /** The verifier's `dpop.algorithms`. */
+  algorithms: readonly string[];
   cases: DpopCase[];
 }
 
@@ -88,5 +93,5 @@ export async function dpopCases(boundToken: (jkt: string) => string, nowSec: num
     const key = await createDpopKey(alg);
     cases.push(...(await casesFor(key, boundToken(key.thumbprint), nowSec)));
   }
-  return { publicUrl: PUBLIC_URL, cases };
+  return { publicUrl: PUBLIC_URL, algorithms: DPOP_ALGORITHMS, cases };
 }

@@ -20,7 +20,7 @@ export interface Fixture {
   nowMs: number;
   scope: string;
   cases: { title: string; token: string }[];
-  /** DPoP requests (RFC 9449), replayed in order through a verifier made with `dpop: { publicUrl }`. */
+  /** DPoP requests (RFC 9449), replayed in order through a verifier made with `dpop: { publicUrl, algorithms }`. */
   dpop: DpopFixture;
 }
 
