@@ -119,11 +119,20 @@ export function parseAuthorizationHeader(value: string): string | undefined {
 }
 
 /**
- * Says that `credentials` is a token already known to be well formed (one the verified-token cache
- * holds: it passed `decodeToken`, whose alphabet is inside b64token's), so the b64token scan can be
- * skipped. It changes no outcome, only what it costs.
+ * Says that the b64token scan of `credentials` may be skipped: a token known to be well formed, or
+ * one whose scan the caller makes itself where it matters (the verifier: only when decoding fails,
+ * since a token `decodeToken` accepts is base64url, inside b64token's alphabet; see
+ * {@link requireB64token}).
  */
 export type KnownToken = (credentials: string) => boolean;
+
+/**
+ * Throws `InvalidRequestError` (`ERR_MALFORMED_AUTHORIZATION`, 400) unless `token` is a b64token
+ * (RFC 6750 §2.1), for a token whose scan extraction left to the caller.
+ */
+export function requireB64token(token: string): void {
+  if (!B64TOKEN.test(token)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+}
 
 /** The token after a scheme name of `length` characters and a space, checked as b64token (token68). */
 function credentialsAfter(

@@ -53,8 +53,6 @@ export interface TokenCache {
    * token was offered before; otherwise only noted. Returns whether it was stored.
    */
   set(token: string, entry: CachedVerification): boolean;
-  /** Whether `token` is stored (expired or not): it passed `decodeToken` once. Touches nothing. */
-  has(token: string): boolean;
   delete(token: string): void;
   clear(): void;
   /** Entries held now. */
@@ -80,19 +78,11 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const slots = 2 ** Math.ceil(Math.log2(Math.max(1024, maxEntries * 4)));
   const seen = new Uint32Array(slots);
   const mask = slots - 1;
-  // The last token `has` found and its entry: the `get` that follows it on the same request is
-  // handed the same string, and comparing ~1 KB of characters once per request is enough.
-  let vouchedToken: string | undefined;
-  let vouchedKey = 0;
-  let vouchedEntry: CachedVerification | undefined;
   return {
     get(token, nowMs) {
-      // `===` on the very string `has` compared returns before reading a character.
-      const vouched = token === vouchedToken;
-      const key = vouched ? vouchedKey : tokenHash(token);
+      const key = tokenHash(token);
       const entry = lru.get(key);
-      if (entry === undefined) return undefined;
-      if (!(vouched && entry === vouchedEntry) && entry.verified.token !== token) return undefined;
+      if (entry === undefined || entry.verified.token !== token) return undefined;
       if (nowMs >= entry.expiresAtMs) {
         lru.delete(key);
         return undefined;
@@ -111,29 +101,12 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
       lru.set(key, entry);
       return true;
     },
-    has(token) {
-      const key = tokenHash(token);
-      const entry = lru.peek(key);
-      if (entry === undefined || entry.verified.token !== token) {
-        // A new token of the same length would make `get`'s `===` read their common prefix.
-        vouchedToken = vouchedEntry = undefined;
-        return false;
-      }
-      vouchedToken = token;
-      vouchedKey = key;
-      vouchedEntry = entry;
-      return true;
-    },
     delete(token) {
       const key = tokenHash(token);
-      const entry = lru.peek(key);
-      if (entry === undefined || entry.verified.token !== token) return;
-      lru.delete(key);
-      if (entry === vouchedEntry) vouchedToken = vouchedEntry = undefined;
+      if (lru.peek(key)?.verified.token === token) lru.delete(key);
     },
     clear() {
       lru.clear();
-      vouchedToken = vouchedEntry = undefined;
     },
     get size() {
       return lru.size;
