@@ -3,10 +3,12 @@
 // without a socket. Each builder resolves `{ listener, listen }`: the Node request listener
 // (`(req, res) => void`: the framework's whole request handling) and a function that listens on
 // 127.0.0.1 (port 0) and resolves the server.
+//   framework: node (no framework: Node's request listener; pipeline phase only) | express | koa |
+//              fastify | hono | nest-express | nest-fastify
 //   guard: bare | noop | scopegate | scopegate-dpop (Express) | express-oauth2-jwt-bearer (Express)
 //   noop: the framework's own cost of the hooks or middlewares scopegate adds, doing nothing
 //   (Express, Koa, Hono: two pass-through middlewares; Fastify: an onRequest and a preHandler hook;
-//   Nest: a global guard that lets everything through).
+//   Nest: a global guard that lets everything through; Node: one pass-through function).
 import "reflect-metadata";
 import { createServer } from "node:http";
 
@@ -208,11 +210,54 @@ async function nestApp(platform, guard, config) {
   };
 }
 
-export const FRAMEWORKS = ["express", "koa", "fastify", "hono", "nest-express", "nest-fastify"];
+/**
+ * No framework: Node's own request listener answering the same JSON, the floor under every
+ * framework's figures (pipeline phase only). Its guard is what an adapter does with core: extract,
+ * verify, check the route's scope, answer a failure with its status and headers.
+ */
+async function nodeApp(guard, config) {
+  const json = JSON.stringify(body);
+  const send = (res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(json);
+  };
+  if (guard === "bare") return fromListener((_req, res) => send(res));
+  if (guard === "noop") {
+    const pass = (req, res, next) => next(req, res);
+    return fromListener((req, res) => pass(req, res, (_req, response) => send(response)));
+  }
+  const { authenticateThen, createVerifier } = await import(process.env.SCOPEGATE_CORE ?? "@scopegate/core");
+  const verifier = createVerifier(verifierOptionsOf(config));
+  const refuse = (res, error) => {
+    res.writeHead(error?.status ?? 500, error?.headers ?? {});
+    res.end();
+  };
+  return fromListener((req, res) =>
+    authenticateThen(
+      verifier,
+      req,
+      true,
+      (token) => {
+        try {
+          verifier.requireScopes(token, { allOf: ["event.read"] });
+        } catch (error) {
+          refuse(res, error);
+          return;
+        }
+        send(res);
+      },
+      (error) => refuse(res, error),
+    ),
+  );
+}
+
+export const FRAMEWORKS = ["node", "express", "koa", "fastify", "hono", "nest-express", "nest-fastify"];
 
 /** Builds `framework`'s app with `guard` in front of `GET /events`; `config`: issuer, audience, jwksUri, alg (and dpopPublicUrl). */
 export function createApp(framework, guard, config) {
   switch (framework) {
+    case "node":
+      return nodeApp(guard, config);
     case "express":
       return expressApp(guard, config);
     case "koa":
