@@ -115,16 +115,8 @@ const BEARER_ONLY: AcceptedSchemes = Object.freeze({ bearer: true, dpop: false }
  * other schemes (they are not bearer credentials), and throws `InvalidRequestError` when it is malformed.
  */
 export function parseAuthorizationHeader(value: string): string | undefined {
-  return parseAuthorization(value, undefined, BEARER_ONLY)?.token;
+  return parseAuthorization(value, false, BEARER_ONLY)?.token;
 }
-
-/**
- * Says that the b64token scan of `credentials` may be skipped: a token known to be well formed, or
- * one whose scan the caller makes itself where it matters (the verifier: only when decoding fails,
- * since a token `decodeToken` accepts is base64url, inside b64token's alphabet; see
- * {@link requireB64token}).
- */
-export type KnownToken = (credentials: string) => boolean;
 
 /**
  * Throws `InvalidRequestError` (`ERR_MALFORMED_AUTHORIZATION`, 400) unless `token` is a b64token
@@ -139,26 +131,26 @@ function credentialsAfter(
   trimmed: string,
   length: number,
   scheme: CredentialScheme,
-  known: KnownToken | undefined,
+  scanLater: boolean,
 ): Credentials {
   const token = trimmed.slice(length + 1).trim();
   if (token === "") throw new InvalidRequestError("ERR_EMPTY_TOKEN");
-  if (!(known?.(token) || B64TOKEN.test(token))) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
+  if (!scanLater && !B64TOKEN.test(token)) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
   return { token, scheme };
 }
 
 function parseAuthorization(
   value: string,
-  known: KnownToken | undefined,
+  scanLater: boolean,
   schemes: AcceptedSchemes,
 ): Credentials | undefined {
   const trimmed = value.trim();
   // "Bearer <token>" / "DPoP <token>" (any case, then spaces): what AUTHORIZATION would capture, without running it.
   if (schemes.bearer && trimmed.charCodeAt(6) === 0x20 && startsWithAnyCase(trimmed, "bearer")) {
-    return credentialsAfter(trimmed, 6, "bearer", known);
+    return credentialsAfter(trimmed, 6, "bearer", scanLater);
   }
   if (schemes.dpop && trimmed.charCodeAt(4) === 0x20 && startsWithAnyCase(trimmed, "dpop")) {
-    return credentialsAfter(trimmed, 4, "dpop", known);
+    return credentialsAfter(trimmed, 4, "dpop", scanLater);
   }
   const match = AUTHORIZATION.exec(trimmed);
   if (!match) throw new InvalidRequestError("ERR_MALFORMED_AUTHORIZATION");
@@ -175,7 +167,7 @@ function parseAuthorization(
 function tokenFromHeader(
   request: RequestLike,
   headers: HeadersLike,
-  known: KnownToken | undefined,
+  scanLater: boolean,
   schemes: AcceptedSchemes,
 ): Credentials | undefined {
   const value = readHeader(headers, "authorization");
@@ -183,21 +175,21 @@ function tokenFromHeader(
   if (typeof value !== "string") {
     if (value.length === 0) return undefined;
     if (value.length > 1) throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-    return tokenFromHeaderValue(value[0]!, known, schemes);
+    return tokenFromHeaderValue(value[0]!, scanLater, schemes);
   }
   if (countRawHeaderLines(request, "authorization") > 1)
     throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-  return tokenFromHeaderValue(value, known, schemes);
+  return tokenFromHeaderValue(value, scanLater, schemes);
 }
 
 function tokenFromHeaderValue(
   value: string,
-  known: KnownToken | undefined,
+  scanLater: boolean,
   schemes: AcceptedSchemes,
 ): Credentials | undefined {
   if (value.includes(",") && /^\s*(?:bearer|dpop)\s+\S+\s*,/i.test(value))
     throw new InvalidRequestError("ERR_MULTIPLE_CREDENTIALS");
-  return parseAuthorization(value, known, schemes);
+  return parseAuthorization(value, scanLater, schemes);
 }
 
 function tokenFromParameter(values: readonly unknown[]): string {
@@ -230,24 +222,25 @@ export function extractBearerToken(
   input: RequestLike | HeadersLike,
   options: BearerExtractionOptions = {},
 ): string {
-  return extractCredentials(input, options, BEARER_ONLY, undefined).token;
+  return extractCredentials(input, options, BEARER_ONLY, false).token;
 }
 
 /**
  * {@link extractBearerToken} for the schemes a verifier takes (`DPoP` too, or only `DPoP`), with the
- * scheme the token came with; skips the b64token scan of an Authorization token `known` vouches for.
+ * scheme the token came with. With `scanLater`, an `Authorization` token's b64token scan is left to the
+ * caller ({@link requireB64token}): the verifier makes it only where its answer matters.
  * Query and form-body tokens are bearer tokens: taken only while `schemes.bearer` is on.
  */
 export function extractCredentials(
   input: RequestLike | HeadersLike,
   options: BearerExtractionOptions,
   schemes: AcceptedSchemes,
-  known: KnownToken | undefined,
+  scanLater: boolean,
 ): Credentials {
   // Each property of the request is read once: on a framework's request object a read can cost
   // far more than on a plain object (a getter, a long prototype chain).
   const request = toRequest(input);
-  const fromHeader = tokenFromHeader(request, request.headers, known, schemes);
+  const fromHeader = tokenFromHeader(request, request.headers, scanLater, schemes);
   const queryValues = hasQuery(request) ? readQueryParam(request.query, "access_token") : NONE;
   const body = request.body;
   const bodyValues =
